@@ -1,0 +1,63 @@
+"""Engines for the two supported stores: a SQLite file (default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+# busy_timeout first, so switching to WAL waits for a busy file instead of failing.
+SQLITE_PRAGMAS: Final = (
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA journal_mode=WAL",  # readers never block the writer (bot + reminder worker)
+    "PRAGMA foreign_keys=ON",  # off by default in SQLite; ON DELETE CASCADE needs it
+)
+# A dead PostgreSQL host should fail a request in seconds, not hang it for minutes.
+PG_CONNECT_TIMEOUT_SECONDS: Final = 10
+
+
+def default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'roombot.db'}"
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; creating a SQLite file's directory is the only I/O done here."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    if parsed.get_backend_name() == "postgresql":
+        return _postgresql_engine(parsed)
+    return create_engine(parsed)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    # Sessions move between threads (Bolt's listener pool); the pool serialises their use.
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _apply_sqlite_pragmas)
+    return engine
+
+
+def _apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _postgresql_engine(url: URL) -> Engine:
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_SECONDS
+    # pre_ping: a pooled connection cut by a failover or idle timeout is replaced, not used.
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)

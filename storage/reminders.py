@@ -1,0 +1,184 @@
+"""Reminders: notices due about rooms, claimed by workers under a lease.
+
+A claim takes due rows and stamps them with the worker's name and a lease; the worker then
+finishes each one (sent, failed, cancelled) or releases it with a time to retry. A worker that
+dies leaves its lease to run out, after which any worker may claim the row again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select, update
+from sqlmodel.sql.expression import SelectOfScalar
+
+from storage.dialects import upsert_insert
+from storage.models import ReminderRow
+from storage.reminder_queries import later_one_due, list_reminders, rooms_for
+from storage.timestamps import require_utc
+
+__all__ = [
+    "Planned",
+    "cancel_pending",
+    "claim_due",
+    "finish",
+    "later_one_due",
+    "list_reminders",
+    "plan_reminders",
+    "release",
+    "rooms_for",
+]
+
+PENDING: Final = "pending"
+SENT: Final = "sent"
+FAILED: Final = "failed"
+CANCELLED: Final = "cancelled"
+_UNIQUE: Final = ["room_id", "kind", "lead_seconds", "due_at"]
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A reminder a room should get: what kind, how long before expiry, and when."""
+
+    kind: str
+    lead_seconds: int
+    due_at: datetime
+
+
+def plan_reminders(
+    session: Session,
+    *,
+    enterprise_id: str,
+    team_id: str,
+    room_id: int,
+    planned: Sequence[Planned],
+    now: datetime,
+) -> None:
+    """Add `planned` to the room. One planned and cancelled before comes back pending; one
+    pending or already sent is left as it is, so planning twice never reminds twice."""
+    if not planned:
+        return
+    scope = {"enterprise_id": enterprise_id, "team_id": team_id, "room_id": room_id}
+    rows = [scope | _new_row(p, require_utc(now, "now")) for p in planned]
+    insert = upsert_insert(session, ReminderRow).values(rows)
+    revive = insert.on_conflict_do_update(
+        index_elements=_UNIQUE,
+        set_={"state": PENDING, "attempts": 0, "last_error": None},
+        where=col(ReminderRow.state) == CANCELLED,
+    )
+    session.exec(revive)
+
+
+def _new_row(planned: Planned, now: datetime) -> dict[str, Any]:
+    return {
+        "kind": planned.kind,
+        "lead_seconds": planned.lead_seconds,
+        "due_at": require_utc(planned.due_at, "due_at"),
+        "state": PENDING,
+        "attempts": 0,
+        "created_at": now,
+    }
+
+
+def cancel_pending(session: Session, *, room_id: int) -> int:
+    """Cancel the room's reminders not sent yet; returns how many."""
+    statement = (
+        update(ReminderRow)
+        .where(col(ReminderRow.room_id) == room_id, col(ReminderRow.state) == PENDING)
+        .values(state=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return int(session.exec(statement).rowcount)
+
+
+def claim_due(
+    session: Session, *, now: datetime, owner: str, lease_until: datetime, limit: int
+) -> list[ReminderRow]:
+    """Lease up to `limit` due reminders to `owner`, oldest first.
+
+    PostgreSQL: the inner SELECT locks its rows and skips those another worker is claiming, so
+    concurrent claims never overlap. SQLite ignores FOR UPDATE, but one statement is atomic
+    there (one writer at a time). The (state, due_at) index bounds the scan to due rows.
+    """
+    now = require_utc(now, "now")
+    claim = (
+        update(ReminderRow)
+        .where(col(ReminderRow.id).in_(_due(now, limit).scalar_subquery()))
+        .values(lease_owner=owner, lease_until=require_utc(lease_until, "lease_until"))
+        .returning(ReminderRow)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    rows = list(session.exec(claim).scalars())
+    return sorted(rows, key=lambda row: (row.due_at, row.id or 0))
+
+
+def _due(now: datetime, limit: int) -> SelectOfScalar[int | None]:
+    """Ids of up to `limit` due reminders nobody holds, locked and skipping locked ones."""
+    return (
+        select(col(ReminderRow.id))
+        .where(col(ReminderRow.state) == PENDING, col(ReminderRow.due_at) <= now)
+        .where(or_(col(ReminderRow.lease_until).is_(None), col(ReminderRow.lease_until) <= now))
+        .order_by(col(ReminderRow.due_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def finish(
+    session: Session,
+    *,
+    reminder_id: int,
+    owner: str,
+    state: str,
+    now: datetime,
+    delivered_to: str | None = None,
+    error: str | None = None,
+) -> bool:
+    """End the reminder (sent, failed or cancelled) if `owner` still holds its lease."""
+    values: dict[str, Any] = {"state": state, "lease_owner": None, "lease_until": None}
+    values |= {"delivered_to": delivered_to, "last_error": error}
+    if state == SENT:
+        values["sent_at"] = require_utc(now, "now")
+    _commit_without_waiting_for_disk(session)
+    return _update_leased(session, reminder_id, owner, values)
+
+
+def _commit_without_waiting_for_disk(session: Session) -> None:
+    """PostgreSQL: this transaction's commit does not wait for its WAL flush (~5 ms a row).
+    Only a database crash in that instant could lose the mark, and then the reminder is
+    posted again, never lost; a worker's own crash loses nothing once COMMIT returned."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
+
+
+def release(
+    session: Session,
+    *,
+    reminder_id: int,
+    owner: str,
+    retry_at: datetime,
+    error: str,
+    count_attempt: bool,
+) -> bool:
+    """Give the reminder back, claimable again from `retry_at`."""
+    values: dict[str, Any] = {"lease_owner": None, "last_error": error}
+    values["lease_until"] = require_utc(retry_at, "retry_at")
+    if count_attempt:
+        values["attempts"] = col(ReminderRow.attempts) + 1
+    return _update_leased(session, reminder_id, owner, values)
+
+
+def _update_leased(session: Session, reminder_id: int, owner: str, values: dict[str, Any]) -> bool:
+    # RETURNING rather than rowcount: psycopg reports -1 for some statements.
+    statement = (
+        update(ReminderRow)
+        .where(col(ReminderRow.id) == reminder_id, col(ReminderRow.lease_owner) == owner)
+        .values(**values)
+        .returning(col(ReminderRow.id))
+        .execution_options(synchronize_session=False)
+    )
+    return session.exec(statement).first() is not None

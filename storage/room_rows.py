@@ -1,0 +1,52 @@
+"""Query pieces shared by the room repositories (internal to storage)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
+
+from storage.errors import RoomNotFound
+from storage.models import RoomRow
+from storage.timestamps import require_utc
+
+
+def in_workspace(enterprise_id: str, team_id: str) -> tuple[ColumnElement[bool], ...]:
+    return (col(RoomRow.enterprise_id) == enterprise_id, col(RoomRow.team_id) == team_id)
+
+
+def find_one(
+    session: Session, enterprise_id: str, team_id: str, condition: ColumnElement[bool]
+) -> RoomRow | None:
+    statement = select(RoomRow).where(*in_workspace(enterprise_id, team_id), condition)
+    return session.exec(statement).one_or_none()
+
+
+def lock_room(session: Session, room_id: int) -> RoomRow:
+    """The current row, freshly read; on PostgreSQL locked until commit, so concurrent
+    read-modify-writes of one room queue up instead of overwriting each other.
+
+    SQLite ignores FOR UPDATE; there the ORM's UPDATE names only the changed columns, so
+    concurrent changes to different fields both survive.
+    """
+    statement = (
+        select(RoomRow)
+        .where(col(RoomRow.id) == room_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return require_room(session.exec(statement).one_or_none(), room_id)
+
+
+def require_room(row: RoomRow | None, room_id: int) -> RoomRow:
+    if row is None:
+        raise RoomNotFound(f"room {room_id} does not exist")
+    return row
+
+
+def touch(session: Session, row: RoomRow, now: datetime) -> RoomRow:
+    """Bump updated_at and flush, so constraint violations surface in the call that caused them."""
+    row.updated_at = require_utc(now, "now")
+    session.flush()
+    return row

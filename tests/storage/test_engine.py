@@ -1,0 +1,43 @@
+"""Engine set-up: SQLite pragmas on every connection, directories, URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, make_url
+
+from storage.engine import default_database_url, is_sqlite, make_engine
+
+
+def pragma(engine: Engine, name: str) -> object:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def test_the_default_url_is_a_sqlite_file_in_the_data_dir(tmp_path: Path) -> None:
+    url = make_url(default_database_url(tmp_path / "data"))
+    assert (url.get_backend_name(), url.database) == (
+        "sqlite",
+        str(tmp_path / "data" / "roombot.db"),
+    )
+
+
+def test_a_sqlite_engine_creates_the_directory_of_its_file(tmp_path: Path) -> None:
+    engine = make_engine(default_database_url(tmp_path / "deep" / "er"))
+    assert (tmp_path / "deep" / "er").is_dir()
+    assert is_sqlite(engine)
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    engine = make_engine(default_database_url(tmp_path))
+    assert (pragma(engine, "journal_mode"), pragma(engine, "foreign_keys")) == ("wal", 1)
+    assert pragma(engine, "busy_timeout") == 5000
+    engine.dispose()
+
+
+def test_every_new_sqlite_connection_gets_the_pragmas(tmp_path: Path) -> None:
+    engine = make_engine(default_database_url(tmp_path))
+    with engine.connect() as first, engine.connect() as second:
+        values = [c.exec_driver_sql("PRAGMA foreign_keys").scalar() for c in (first, second)]
+    assert values == [1, 1]
+    engine.dispose()
