@@ -1,0 +1,133 @@
+"""`python -m acs_emulator` / `roombot acs-emulator`: run the emulator until SIGINT or SIGTERM.
+
+The connection string is the first line on stdout once the port listens, so scripts can read
+it; everything else goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+from acs_emulator.config import EmulatorConfig
+from acs_emulator.server import RunningEmulator, start_emulator
+
+DEFAULT_PORT = 8765
+_PROG = "acs-emulator"
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line on stderr and exit 2 (argparse's default also prints the usage block)."""
+        self.exit(2, f"{_PROG}: error: {message}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        arguments = _parser().parse_args(argv)
+    except SystemExit as stop:  # --help (0) or a bad flag (2): return, so callers may go on
+        return int(stop.code or 0)
+    stop_requested = threading.Event()
+    with _signals_setting(stop_requested):  # before announcing: an early signal must not kill us
+        emulator = _start(_config(arguments))
+        if isinstance(emulator, int):
+            return emulator
+        with emulator:
+            _announce(emulator)
+            while not stop_requested.wait(0.5):
+                pass
+    return 0
+
+
+def _start(config: EmulatorConfig) -> RunningEmulator | int:
+    """The running emulator, or the exit code after one line on stderr."""
+    try:
+        return start_emulator(config)
+    except ValueError as problem:
+        print(f"{_PROG}: error: {problem}", file=sys.stderr)
+        return 2
+    except OSError as problem:
+        where = f"{config.host}:{config.port}"
+        print(f"{_PROG}: error: cannot listen on {where}: {problem.strerror}", file=sys.stderr)
+        return 1
+
+
+def _announce(emulator: RunningEmulator) -> None:
+    print(emulator.connection_string, flush=True)
+    print(f"{_PROG}: listening on {emulator.endpoint}", file=sys.stderr, flush=True)
+    if emulator.cert_path is not None:
+        hint = f"REQUESTS_CA_BUNDLE={emulator.cert_path}"
+        print(f"{_PROG}: TLS certificate for Python clients: {hint}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _signals_setting(stop_requested: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set the event while inside; the previous handlers come back after.
+    Handlers can only be installed from the main thread; elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in signals}
+    for signum in signals:
+        signal.signal(signum, lambda signum, frame: stop_requested.set())
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:  # None: installed outside Python; cannot be restored
+                signal.signal(signum, handler)
+
+
+def _config(arguments: argparse.Namespace) -> EmulatorConfig:
+    return EmulatorConfig(
+        host=arguments.host,
+        port=arguments.port,
+        access_key=arguments.access_key,
+        data_dir=arguments.data_dir,
+        tls=arguments.tls,
+        latency_ms=arguments.latency_ms,
+        error_rate=arguments.error_rate,
+        throttle_rate=arguments.throttle_rate,
+        seed=arguments.seed,
+        max_participants=arguments.max_participants,
+        page_size=arguments.page_size,
+        log_requests=arguments.log_requests,
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _OneLineParser(
+        prog=_PROG,
+        description="Local Azure Communication Services Rooms + Identity emulator. Prints its "
+        "connection string as the first line, then serves until SIGINT/SIGTERM.",
+    )
+    _add_service_flags(parser)
+    _add_fault_flags(parser)
+    return parser
+
+
+def _add_service_flags(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    add("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port (default %(default)s)")
+    add("--access-key", help="base64 access key (default: a new random key)")
+    add("--data-dir", type=Path, help="keep state here across restarts (default: in memory)")
+    add("--tls", action="store_true", help="serve https with a self-signed certificate")
+    add("--max-participants", type=int, default=350, help="per room (default %(default)s)")
+    add("--page-size", type=int, default=50, help="items per list page (default %(default)s)")
+    add("--log-requests", action="store_true", help="one stderr line per request")
+
+
+def _add_fault_flags(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--latency-ms", type=int, default=0, help="added to every request (default 0)")
+    add("--error-rate", type=float, default=0.0, help="fraction answered 500/503 (default 0)")
+    add("--throttle-rate", type=float, default=0.0, help="fraction answered 429 (default 0)")
+    add("--seed", type=int, help="make the injected faults repeatable")

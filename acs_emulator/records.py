@@ -1,0 +1,46 @@
+"""Plain records the store hands out; times are ticks (see timefmt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RoomRecord:
+    id: str
+    created_at: int
+    valid_from: int
+    valid_until: int
+    pstn_dial_out_enabled: bool
+
+
+@dataclass(frozen=True)
+class IdentityRecord:
+    id: str
+    created_at: int
+    tokens_revoked_at: int | None
+
+
+@dataclass(frozen=True)
+class RememberedResponse:
+    """A create answered under a Repeatability-Request-Id, kept to replay it."""
+
+    request_id: str
+    fingerprint: str
+    first_sent: int
+    status: int
+    body: bytes
+    location: str | None
+
+
+@dataclass(frozen=True)
+class EmulatedRoom:
+    """A live room as tests see it through RunningEmulator.snapshot()."""
+
+    id: str
+    created_at: datetime
+    valid_from: datetime
+    valid_until: datetime
+    pstn_dial_out_enabled: bool
+    participants: dict[str, str]  # raw id -> role, in the service's (insertion) order
