@@ -1,0 +1,36 @@
+"""Everything the Slack edge may call, handed to listeners by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from bot.services.audit import AuditTrail
+from bot.services.clock import Clock
+from bot.services.events import EventLedger
+from bot.services.identities import IdentityService
+from bot.services.reconcile import Reconciler
+from bot.services.reminder_delivery import ReminderService
+from bot.services.room_changes import RoomChanges
+from bot.services.rooms import RoomService
+
+
+@dataclass
+class Services:
+    rooms: RoomService
+    changes: RoomChanges
+    identities: IdentityService
+    clock: Clock
+    admins: frozenset[str] = frozenset()  # ROOMBOT_ADMINS, on top of workspace admins/owners
+    default_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    events: EventLedger | None = None  # None: every event delivery is taken as the first
+    reminders: ReminderService | None = None  # what the reminder worker uses
+    audit: AuditTrail | None = None  # None: nothing is recorded, /room audit says so
+    reconcile: Reconciler | None = None  # store-versus-ACS drift repair (worker, CLI)
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            close()
+        self.closers.clear()

@@ -1,0 +1,80 @@
+"""Loading rooms from the store as domain objects, always scoped to one workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from bot.services.errors import InvalidInput, RoomNotFound
+from bot.services.model import Member, Role, RoomDetails, RoomState, Workspace
+from storage import rooms as repo
+from storage.models import RoomMemberRow, RoomRow
+
+
+@dataclass(frozen=True)
+class RoomKey:
+    """How a user named a room: its number (#12), its ACS id, or its title."""
+
+    number: int | None = None
+    acs_room_id: str | None = None
+    title: str | None = None
+
+    def describe(self) -> str:
+        if self.number is not None:
+            return f"#{self.number}"
+        return self.acs_room_id or f"“{self.title}”"
+
+
+def to_details(workspace: Workspace, row: RoomRow, members: Sequence[RoomMemberRow]) -> RoomDetails:
+    assert row.id is not None  # rows read from the store always have one
+    return RoomDetails(
+        workspace=workspace,
+        number=row.number,
+        title=row.title,
+        acs_room_id=row.acs_room_id or "",
+        organizer_id=row.organizer_id,
+        channel_id=row.channel_id,
+        card_ts=row.card_ts,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        pstn_dial_out_enabled=row.pstn_dial_out_enabled,
+        state=RoomState(row.state),
+        members=tuple(Member(m.slack_user_id, m.acs_user_id, Role(m.role)) for m in members),
+    )
+
+
+def find_row(session: Session, workspace: Workspace, key: RoomKey) -> RoomRow:
+    """The one live room `key` names in this workspace, or RoomNotFound."""
+    scope = {"enterprise_id": workspace.enterprise_id, "team_id": workspace.team_id}
+    row: RoomRow | None = None
+    if key.number is not None:
+        row = repo.find_room_by_number(session, number=key.number, **scope)
+    elif key.acs_room_id is not None:
+        row = repo.find_room_by_acs_id(session, acs_room_id=key.acs_room_id, **scope)
+    elif key.title is not None:
+        row = _only_titled(repo.find_rooms_by_title(session, title=key.title, **scope), key)
+    if row is None or row.state == RoomState.CREATING:
+        raise RoomNotFound(f"I can't find room {key.describe()} in this workspace.")
+    return row
+
+
+def _only_titled(rows: list[RoomRow], key: RoomKey) -> RoomRow | None:
+    if len(rows) > 1:
+        numbers = ", ".join(f"#{r.number}" for r in rows[:5])
+        raise InvalidInput(
+            f"Several rooms are called {key.describe()} ({numbers}); use its number."
+        )
+    return rows[0] if rows else None
+
+
+def load_details(session: Session, workspace: Workspace, key: RoomKey) -> RoomDetails:
+    row = find_row(session, workspace, key)
+    assert row.id is not None
+    return to_details(workspace, row, repo.list_members(session, room_id=row.id))
+
+
+def require_live(room: RoomDetails) -> None:
+    if room.state is RoomState.DELETED:
+        raise RoomNotFound(f"Room #{room.number} was deleted.")

@@ -1,0 +1,52 @@
+"""A database unit of work that speaks domain errors, and a schema made ready on first use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.services.errors import StoreUnavailable
+from storage.errors import StorageUnavailable
+from storage.session import session_scope
+
+UNAVAILABLE = (
+    "RoomBot's database is temporarily unavailable, so nothing was changed. "
+    "Please try again in a minute."
+)
+
+# Engines whose schema could not be checked at start (the database was down): the first
+# unit of work that reaches the database makes it ready, once, before doing anything else.
+_PENDING: WeakKeyDictionary[Engine, Callable[[Engine], None]] = WeakKeyDictionary()
+_PENDING_LOCK = threading.Lock()
+
+
+def defer_schema(engine: Engine, ensure: Callable[[Engine], None]) -> None:
+    """Run `ensure(engine)` before the next unit of work on `engine`, until it succeeds."""
+    with _PENDING_LOCK:
+        _PENDING[engine] = ensure
+
+
+def _ready(engine: Engine) -> None:
+    if engine not in _PENDING:  # the common case costs one lock-free lookup
+        return
+    with _PENDING_LOCK:  # one thread migrates; the others wait, then find nothing to do
+        ensure = _PENDING.get(engine)
+        if ensure is not None:
+            ensure(engine)
+            del _PENDING[engine]
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """Commit on success, roll back on error; a lost database becomes StoreUnavailable."""
+    try:
+        _ready(engine)
+        with session_scope(engine) as session:
+            yield session
+    except StorageUnavailable as exc:
+        raise StoreUnavailable(UNAVAILABLE) from exc
