@@ -1,0 +1,125 @@
+"""What every surface says about a room: its status, one-line summary and buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Final
+
+from bot.blocks import ids
+from bot.blocks.kit import Json, button, confirm_dialog
+from bot.blocks.text import one_line, safe, slack_date
+from bot.services.model import Role, RoomDetails, RoomState
+
+ROLE_PLURALS: Final = {
+    Role.PRESENTER: "Presenters",
+    Role.ATTENDEE: "Attendees",
+    Role.CONSUMER: "Consumers",
+    Role.COLLABORATOR: "Collaborators",
+}
+SUMMARY_TITLE_MAX: Final = 80
+
+
+class Status(StrEnum):
+    CREATING = "being created"
+    UPCOMING = "upcoming"
+    OPEN = "open now"
+    ENDED = "ended"
+    DELETED = "deleted"
+
+
+def status_of(room: RoomDetails, now: datetime) -> Status:
+    if room.state is RoomState.DELETED:
+        return Status.DELETED
+    if room.state is RoomState.CREATING:
+        return Status.CREATING
+    if now < room.valid_from:
+        return Status.UPCOMING
+    return Status.OPEN if now < room.valid_until else Status.ENDED
+
+
+def title_text(room: RoomDetails, limit: int) -> str:
+    """The room's title, escaped, on one line and within `limit` characters."""
+    return safe(one_line(room.title), limit) or "Untitled room"
+
+
+def when_text(room: RoomDetails, status: Status) -> str:
+    start, end = slack_date(room.valid_from), slack_date(room.valid_until)
+    if status is Status.UPCOMING:
+        return f"starts {start}, ends {end}"
+    if status is Status.OPEN:
+        return f"open until {end}"
+    if status is Status.ENDED:
+        return f"ended {end}"
+    return f"{start} – {end}"
+
+
+def summary_line(room: RoomDetails, now: datetime) -> str:
+    """`*#12* Weekly sync · open now · open until …`: one mrkdwn line for lists and App Home."""
+    status = status_of(room, now)
+    title = title_text(room, SUMMARY_TITLE_MAX)
+    if status in (Status.UPCOMING, Status.OPEN, Status.ENDED):
+        return f"*#{room.number}* {title} · {when_text(room, status)}"
+    return f"*#{room.number}* {title} · {status.value}"
+
+
+def fallback_text(room: RoomDetails, now: datetime) -> str:
+    """Plain fallback for notifications and screen readers (still mrkdwn-parsed: escaped)."""
+    status = status_of(room, now)
+    return (
+        f"Room #{room.number}: {title_text(room, 150)} ({status.value}, {when_text(room, status)})"
+    )
+
+
+def room_buttons(room: RoomDetails, now: datetime) -> list[Json]:
+    """The card's buttons for the room's status: none once deleted or while being created."""
+    status = status_of(room, now)
+    if status is Status.ENDED:
+        return [*_extend_buttons(room), _delete_button(room)]
+    if status in (Status.UPCOMING, Status.OPEN):
+        return [*_manage_buttons(room), *_extend_buttons(room), _delete_button(room)]
+    return []
+
+
+def _manage_buttons(room: RoomDetails) -> list[Json]:
+    value, n = ids.room_value(room.number), room.number
+    return [
+        button("Edit", action_id=ids.ROOM_EDIT_OPEN, value=value, label=f"Edit room #{n}"),
+        button("Invite", action_id=ids.ROOM_INVITE_OPEN, value=value, label=f"Invite to room #{n}"),
+    ]
+
+
+_EXTEND_LABELS: Final = {
+    "1h": ("+1 h", "1 hour"),
+    "1d": ("+1 d", "1 day"),
+    "7d": ("+7 d", "7 days"),
+}
+
+
+def _extend_buttons(room: RoomDetails) -> list[Json]:
+    return [
+        button(
+            f"Extend {short}",
+            action_id=ids.extend_action_id(key),
+            value=ids.extend_value(room.number, key),
+            label=f"Extend room #{room.number} by {spoken}",
+        )
+        for key, (short, spoken) in _EXTEND_LABELS.items()
+    ]
+
+
+def _delete_button(room: RoomDetails) -> Json:
+    dialog = confirm_dialog(
+        title=f"Delete room #{room.number}?",
+        text=f"“{title_text(room, 200)}” will be deleted for everyone. This cannot be undone.",
+        confirm=f"Delete #{room.number}",
+        deny="Keep it",
+    )
+    return button(
+        "Delete",
+        action_id=ids.ROOM_DELETE,
+        value=ids.room_value(room.number),
+        label=f"Delete room #{room.number}",
+        style="danger",
+        confirm=dialog,
+    )

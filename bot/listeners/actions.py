@@ -1,0 +1,125 @@
+"""Buttons on room cards, list replies and the App Home. Every click re-checks access."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.blocks import ids
+from bot.blocks.create_modal import CreateDefaults
+from bot.blocks.edit_modal import edit_room_modal, invite_modal
+from bot.blocks.replies import room_details_message
+from bot.listeners.after_ack import ack_then
+from bot.listeners.commands import open_create_modal
+from bot.listeners.context import Requester
+from bot.listeners.directory import UserDirectory
+from bot.listeners.guard import guarded
+from bot.listeners.home import publish_home
+from bot.listeners.interaction import Interaction, Reply
+from bot.listeners.room_handlers import apply_change
+from bot.services.container import Services
+from bot.services.errors import InvalidInput
+from bot.services.records import RoomKey, require_live
+
+Work = Callable[[Interaction, dict[str, Any], str], None]
+ActionId = str | re.Pattern[str]
+
+
+def just_ack(ack: Ack) -> None:
+    ack()
+
+
+def reply_for(body: dict[str, Any], client: WebClient, respond: Respond) -> Reply:
+    """Messages have a response_url for ephemeral answers; the App Home does not, so a
+    direct message from RoomBot takes its place there."""
+    if body.get("response_url"):
+        return lambda message: respond(response_type="ephemeral", replace_original=False, **message)
+    user_id = (body.get("user") or {}).get("id", "")
+    return lambda message: client.chat_postMessage(channel=user_id, **message)
+
+
+def register_action(
+    app: App,
+    services: Services,
+    users: UserDirectory,
+    executor: Executor,
+    button: tuple[ActionId, Work],
+) -> None:
+    action_id, work = button
+
+    def run(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        with guarded(reply_for(body, client, respond)):
+            requester = Requester(body, client, services, users)
+            it = Interaction(requester, client, services, users, reply_for(body, client, respond))
+            work(it, body, str(body["actions"][0].get("value") or ""))
+            if (body.get("view") or {}).get("type") == "home":
+                publish_home(client, services, requester)
+
+    app.action(action_id)(ack_then(executor, just_ack, run))
+
+
+def room_number(value: str) -> RoomKey:
+    number = ids.parse_room_value(value)
+    if number is None:
+        raise InvalidInput("That button no longer points at a room.")
+    return RoomKey(number=number)
+
+
+def extend(it: Interaction, body: dict[str, Any], value: str) -> None:
+    parsed = ids.parse_extend_value(value)
+    if parsed is None:
+        raise InvalidInput("That button no longer points at a room.")
+    number, by = parsed
+    ws, actor = it.requester.workspace, it.requester.actor
+    apply_change(it, it.services.changes.extend(ws, RoomKey(number=number), actor, by))
+
+
+def delete(it: Interaction, body: dict[str, Any], value: str) -> None:
+    change = it.services.changes.delete(
+        it.requester.workspace, room_number(value), it.requester.actor
+    )
+    apply_change(it, change)
+
+
+def open_edit(it: Interaction, body: dict[str, Any], value: str) -> None:
+    room = it.services.rooms.get(it.requester.workspace, room_number(value))
+    require_live(room)
+    it.client.views_open(trigger_id=body["trigger_id"], view=edit_room_modal(room))
+
+
+def open_invite(it: Interaction, body: dict[str, Any], value: str) -> None:
+    room = it.services.rooms.get(it.requester.workspace, room_number(value))
+    require_live(room)
+    it.client.views_open(trigger_id=body["trigger_id"], view=invite_modal(room))
+
+
+def details(it: Interaction, body: dict[str, Any], value: str) -> None:
+    room = it.services.rooms.get(it.requester.workspace, room_number(value))
+    it.reply(room_details_message(room, now=it.now))
+
+
+def create(it: Interaction, body: dict[str, Any], value: str) -> None:
+    open_create_modal(it, body, CreateDefaults())
+
+
+def register(app: App, services: Services, users: UserDirectory, executor: Executor) -> None:
+    table: list[tuple[ActionId, Work]] = [
+        (ids.ROOM_EXTEND_PATTERN, extend),
+        (ids.ROOM_DELETE, delete),
+        (ids.ROOM_EDIT_OPEN, open_edit),
+        (ids.ROOM_INVITE_OPEN, open_invite),
+        (ids.ROOM_DETAILS_OPEN, details),
+        (ids.HOME_CREATE, create),
+    ]
+    for action_id, work in table:
+        register_action(app, services, users, executor, (action_id, work))
+
+    @app.action(ids.ROOM_DELETE_CANCEL)
+    def cancel_delete(ack: Ack, respond: Respond) -> None:
+        ack()
+        respond(delete_original=True)

@@ -1,0 +1,46 @@
+"""Each Slack event runs once, however often it is delivered (retries, several instances).
+
+Slack retries an event it thinks failed, and the retry may land on another instance while the
+first delivery is still running. The first delivery claims the `event_id` in the shared store
+before any listener runs; every later delivery is acknowledged and dropped. Retries are not
+dropped blindly: when the first delivery never arrived, the retry is the only copy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+
+from bot.listeners.context import workspace_of
+from bot.services.container import Services
+from bot.services.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+# Read by the request log, to tell a dropped repeat from a handled event.
+REPEAT_MARK = "roombot_repeat_delivery"
+
+
+def register(app: App, services: Services) -> None:
+    @app.middleware
+    def run_each_event_once(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not event_id or services.events is None:
+            next()
+            return None
+        try:
+            first = services.events.first_delivery(workspace_of(body), str(event_id))
+        except StoreUnavailable:
+            # Not claimed, not run: a non-2xx answer makes Slack deliver it again later.
+            log.warning("could not claim event %s: the database is unavailable", event_id)
+            return BoltResponse(status=503, body="")
+        if first:
+            next()
+            return None
+        context[REPEAT_MARK] = True
+        return BoltResponse(status=200, body="")

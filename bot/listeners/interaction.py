@@ -1,0 +1,36 @@
+"""One request from one person, with everything a handler needs to act and to answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.listeners.context import Requester
+from bot.listeners.directory import UserDirectory
+from bot.listeners.people import PeopleResolver
+from bot.services.container import Services
+
+Reply = Callable[[dict[str, Any]], object]
+
+
+@dataclass
+class Interaction:
+    requester: Requester
+    client: WebClient
+    services: Services
+    users: UserDirectory
+    reply: Reply  # ephemeral, only the requester sees it
+
+    @property
+    def now(self) -> datetime:
+        return self.services.clock()
+
+    def people(self) -> PeopleResolver:
+        return PeopleResolver(self.client, self.users, self.requester.workspace.team_id)
+
+    def tell(self, text: str) -> None:
+        self.reply({"text": text})

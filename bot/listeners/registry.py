@@ -1,0 +1,24 @@
+"""What the Slack edge answers to: the manifest must declare exactly these (a test checks)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from bot.blocks import ids
+
+SLASH_COMMAND: Final = "/room"
+GLOBAL_SHORTCUTS: Final = (ids.CREATE_ROOM_SHORTCUT,)
+MESSAGE_SHORTCUTS: Final = (ids.CREATE_ROOM_FROM_MESSAGE,)
+EVENTS: Final = ("app_home_opened", "app_uninstalled", "tokens_revoked")
+# The bot scopes asked for at install (OAuth) and declared in the manifest.
+BOT_SCOPES: Final = (
+    "chat:write",
+    "chat:write.public",
+    "commands",
+    "users:read",
+    "usergroups:read",
+    "channels:read",
+    "groups:read",
+    "im:write",
+    "files:write",
+)

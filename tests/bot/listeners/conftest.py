@@ -1,0 +1,40 @@
+"""Fixtures for the Slack surface: see tests/support/slack_stack.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import Engine
+
+from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
+from bot.config import Settings
+from bot.console import ConsoleSession
+from bot.slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from tests.support.slack_stack import Stack, make_services
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[RunningEmulator]:
+    with start_emulator(EmulatorConfig(seed=3)) as running:
+        yield running
+
+
+@pytest.fixture
+def standin() -> Iterator[RunningStandin]:
+    with start_slack_standin(demo_workspace()) as running:
+        yield running
+
+
+@pytest.fixture
+def stack(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) -> Iterator[Stack]:
+    ana = standin.workspace.user("ana")
+    services = make_services(engine, emulator, roombot_admins=frozenset({"U06EVE1005"}))
+    settings = Settings(_env_file=None, slack_signing_secret=SecretStr("test-secret"))  # type: ignore[call-arg]
+    session = ConsoleSession(services, standin, settings, ana.name, "general")
+    try:
+        yield Stack(session, standin, services, emulator)
+    finally:
+        session.executor.shutdown(wait=True)
+        services.close()
