@@ -1,0 +1,7 @@
+"""The whole app offline (tests/support/slack_stack.py), as the listener tests use it."""
+
+from __future__ import annotations
+
+from tests.bot.listeners.conftest import emulator, stack, standin
+
+__all__ = ["emulator", "stack", "standin"]
