@@ -1,0 +1,191 @@
+"""Room operations per second that one `roombot serve` sustains against the ACS emulator, and
+the memory (RSS) of the serve process, sampled every 1,000 commands up to 10,000.
+
+Usage: uv run python bench/bench_throughput.py [--commands 10000] [--workers 32]
+       [--latency-ms 0] [--postgres URL]
+
+serve, the ACS emulator and the Slack stand-in each run in their own process. --workers
+threads here each repeat one room's life as Slack would deliver it, waiting for each reply:
+  /room create (title, 1 invitee, in a channel of its own) -> /room extend #n by 30m ->
+  /room invite #n @ben -> /room remove #n @ben -> /room delete #n (ephemeral confirmation)
+  -> the confirmation's Delete button
+Counted as room operations: create, extend, invite, remove and the delete button (the
+delete command only asks). An operation is done when its reply reaches the response_url; a
+command is any signed request to /slack/events (six per room). The stand-in spreads rooms over
+many channels: RoomBot paces posts to ~1/s per channel, as Slack limits them.
+
+Goal: RSS < 150 MB after 10k commands, and flat (the last samples within a few MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import threading
+import time
+import uuid
+
+import _stack
+
+GOAL_RSS_MB = 150.0
+FLAT_MB = 5.0
+CHANNELS = 500
+SAMPLE_EVERY = 1000
+
+
+class Load:
+    def __init__(self, stand: _stack.Standin, serve: _stack.Serve, commands: int) -> None:
+        self.stand, self.serve, self.limit = stand, serve, commands
+        self.lock = threading.Lock()
+        self.sent = 0
+        self.operations = 0
+        self.failures: list[str] = []
+        self.samples: list[tuple[int, float, float]] = []  # commands, seconds, RSS MB
+        self.started = time.monotonic()
+        self._urls: list[str] = []
+
+    def response_url(self) -> str:
+        with self.lock:
+            if not self._urls:
+                self._urls = self.stand.response_urls(500)
+            return self._urls.pop()
+
+    def claim(self) -> bool:
+        """One more command may go out; samples RSS at every thousandth."""
+        with self.lock:
+            if self.sent >= self.limit:
+                return False
+            self.sent += 1
+            sample = self.sent % SAMPLE_EVERY == 0
+            sent = self.sent
+        if sample:
+            rss = self.serve.rss_mb()
+            self.samples.append((sent, time.monotonic() - self.started, rss))
+        return True
+
+    def send(self, body: str, url: str) -> dict | None:
+        """POST one request and wait for its reply at `url`; None when out of budget."""
+        if not self.claim():
+            return None
+        waiter = self.stand.expect_reply(url)
+        _stack.post(self.serve.events_url, body)
+        _, args = waiter.get(timeout=60)
+        return args
+
+    def command(self, text: str, channel: str) -> dict | None:
+        url = self.response_url()
+        body = _stack.command_body(text, url, f"tp-{uuid.uuid4().hex}", channel_id=channel)
+        return self.send(body, url)
+
+    def done(self, kind: str, reply: dict, expect: str) -> None:
+        with self.lock:
+            if expect in str(reply.get("text", "")):
+                self.operations += 1
+            else:
+                self.failures.append(f"{kind}: {str(reply.get('text'))[:120]}")
+
+
+def room_life(load: Load, worker: int, serial: int) -> bool:
+    channel = _stack.bench_channel_id((worker * 7919 + serial) % CHANNELS)
+    reply = load.command(f"create W{worker} R{serial} for 1h <@U06BEN1002>", channel)
+    if reply is None:
+        return False
+    match = re.search(r"Room #(\d+) is ready", str(reply.get("text", "")))
+    if match is None:
+        load.done("create", reply, "is ready")
+        return True
+    load.done("create", reply, "is ready")
+    n = match.group(1)
+    steps = [
+        (f"extend #{n} by 30m", "extend", f"Room #{n}"),
+        (f"invite #{n} <@U06CHO1003>", "invite", f"Room #{n}"),
+        (f"remove #{n} <@U06CHO1003>", "remove", f"Room #{n}"),
+    ]
+    for text, kind, expect in steps:
+        reply = load.command(text, channel)
+        if reply is None:
+            return False
+        load.done(kind, reply, expect)
+    if load.command(f"delete #{n}", channel) is None:
+        return False
+    url = load.response_url()
+    action = {"type": "button", "action_id": "room_delete", "value": n}
+    reply = load.send(_stack.press_body(action, url), url)
+    if reply is None:
+        return False
+    load.done("delete", reply, f"Room #{n}")
+    return True
+
+
+def worker_loop(load: Load, worker: int) -> None:
+    serial = 0
+    try:
+        while room_life(load, worker, serial):
+            serial += 1
+    except Exception as exc:  # reported at the end; the other workers go on
+        with load.lock:
+            load.failures.append(f"worker {worker}: {exc!r}")
+
+
+def options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commands", type=int, default=10_000, help="default 10000")
+    parser.add_argument("--workers", type=int, default=32, help="rooms in flight (default 32)")
+    parser.add_argument("--latency-ms", type=int, default=0, help="ACS latency (default 0)")
+    parser.add_argument("--postgres", metavar="URL", help="serve on this PostgreSQL database")
+    return parser.parse_args()
+
+
+def main() -> int:
+    chosen = options()
+    with (
+        _stack.workdir() as work,
+        _stack.standin(channels=CHANNELS) as stand,
+        _stack.running_serve(
+            stand, work, latency_ms=chosen.latency_ms, postgres=chosen.postgres, grace=10
+        ) as (serve, _acs),
+    ):
+        print(f"serve RSS at start: {serve.rss_mb():.1f} MB")
+        load = Load(stand, serve, chosen.commands)
+        cpu_before = _stack.cpu_seconds(serve.process.pid)
+        workers = [
+            threading.Thread(target=worker_loop, args=(load, w)) for w in range(chosen.workers)
+        ]
+        for thread in workers:
+            thread.start()
+        for thread in workers:
+            thread.join()
+        elapsed = time.monotonic() - load.started
+        cpu = _stack.cpu_seconds(serve.process.pid) - cpu_before
+        final = serve.rss_mb()
+    report(load, elapsed, cpu, final)
+    return 0
+
+
+def report(load: Load, elapsed: float, cpu: float, final: float) -> None:
+    print(f"\n{load.sent} commands in {elapsed:.1f} s: {load.sent / elapsed:.0f} commands/s")
+    print(
+        f"room operations completed: {load.operations} = {load.operations / elapsed:.0f} ops/s"
+        f" (serve CPU {cpu / elapsed:.0%} of one core, {cpu / max(load.operations, 1) * 1000:.1f}"
+        " ms per operation)"
+    )
+    if load.failures:
+        print(f"unexpected replies/errors: {len(load.failures)}, e.g. {load.failures[:3]}")
+    print("\nserve RSS every 1,000 commands:")
+    for sent, at, rss in load.samples:
+        print(f"  {sent:>6} commands  {at:6.1f} s  {rss:6.1f} MB")
+    rss = [s[2] for s in load.samples] or [final]
+    tail = rss[len(rss) // 2 :]
+    spread = max(tail) - min(tail)
+    print(f"final RSS {final:.1f} MB; spread over the second half of the samples {spread:.1f} MB")
+    ok = max([*rss, final]) < GOAL_RSS_MB and spread <= FLAT_MB
+    print(f"median sample {statistics.median(rss):.1f} MB")
+    verdict = "meets" if ok else "MISSES"
+    goal = f"RSS < {GOAL_RSS_MB:.0f} MB, flat within {FLAT_MB:.0f} MB"
+    print(f"\nverdict: {verdict} the goal ({goal})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
