@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import threading
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from bot.services.errors import ConfigurationError
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "0.0.0.0"  # noqa: S104 - a server in a container must listen beyond loopback
+# Past the HTTP grace period plus a slow ACS call or two: by then the stop is stuck.
+STUCK_STOP_SECONDS = 40.0
 
 
 def serve(settings: Settings, *, host: str = DEFAULT_HOST, port: int | None = None) -> int:
@@ -53,9 +56,14 @@ def serve_runtime(
         on_listening(server.port)
     stop.wait()
     log.info("shutting down: finishing requests in flight")
-    if not server.stop():
-        log.warning("some requests were still running when the grace period ended")
-    runtime.close()
+    # A stop that outlasts the grace period is stuck somewhere: show the operator where.
+    faulthandler.dump_traceback_later(STUCK_STOP_SECONDS, exit=False)
+    try:
+        if not server.stop():
+            log.warning("some requests were still running when the grace period ended")
+        runtime.close()
+    finally:
+        faulthandler.cancel_dump_traceback_later()
     log.info("stopped")
     return 0
 

@@ -166,7 +166,12 @@ class ServeProcess:
         """SIGTERM, as a platform stopping a container would; returns the exit code."""
         if not self.exited():
             self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(f"serve did not stop in 60 s; its log:\n{self.output()}") from None
 
     def output(self) -> str:
         self.log.flush()
