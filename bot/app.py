@@ -6,8 +6,9 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pydantic import SecretStr
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -34,11 +35,16 @@ from storage.engine import make_engine
 from storage.errors import StorageUnavailable
 from storage.migrate import ensure_schema
 
+if TYPE_CHECKING:
+    from bot.listeners.after_ack import AfterAck
+    from bot.work_processes import WorkProcesses
+
 log = logging.getLogger(__name__)
 
 # Listeners spend most of their time waiting on ACS and Slack; many threads keep one slow
 # room creation from holding up everybody else's clicks.
 LISTENER_THREADS = 64
+WORKERS_READY_SECONDS = 60.0
 
 
 def build_services(
@@ -141,14 +147,16 @@ def create_app(
     process_before_response: bool = True,
     executor: Executor | None = None,
     engine: Engine | None = None,
+    after_ack: AfterAck | None = None,
 ) -> App:
     """The Bolt app with every listener registered. Acks return as soon as the tiny ack
-    listener does (process_before_response); the slow work runs after it on `executor`
-    (see bot/listeners/after_ack.py).
+    listener does (process_before_response); the slow work runs after it where `after_ack`
+    says, by default on `executor` (see bot/listeners/after_ack.py).
 
     Single-workspace with SLACK_BOT_TOKEN; multi-workspace (OAuth install, tokens per workspace
     kept in `engine`'s database) when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set."""
     from bot.listeners import register_listeners
+    from bot.listeners.after_ack import InThreads
     from bot.listeners.audit_channel import attach_audit_channel
     from bot.listeners.request_log import LoggedApp
     from bot.oauth import app_client, retry_rate_limits
@@ -164,7 +172,7 @@ def create_app(
         listener_executor=executor,
         **_installations(settings, services, engine),
     )
-    register_listeners(app, services, executor)
+    register_listeners(app, services, after_ack or InThreads(executor))
     attach_audit_channel(app, settings.roombot_audit_channel, services)
     return app
 
@@ -203,9 +211,12 @@ class Runtime:
     services: Services
     health: HealthCheck
     executor: ThreadPoolExecutor
+    work: WorkProcesses | None = None
 
     def close(self) -> None:
         """Let listener work in flight (the work after acks too) finish, then release everything."""
+        if self.work is not None:
+            self.work.close()
         self.executor.shutdown(wait=True)
         self.health.close()
         self.services.close()
@@ -214,19 +225,64 @@ class Runtime:
 def build_runtime(
     settings: Settings, *, gateways: tuple[RoomsGateway, IdentityGateway] | None = None
 ) -> Runtime:
-    """Store, ACS gateways, services and the Bolt app, sharing one database engine."""
+    """Store, ACS gateways, services and the Bolt app, sharing one database engine; the work
+    after acks runs in `ROOMBOT_WORK_PROCESSES` worker processes (unless `gateways` are
+    given: they live in this process only)."""
     engine = make_engine(settings.effective_database_url)
     closers: list[Callable[[], None]] = []
-    gateways = gateways or _acs_gateways(settings, closers)
+    in_this_process_only = gateways is not None
+    if gateways is None:
+        settings = _shared_local_acs(settings, closers)
+        gateways = _acs_gateways(settings, closers)
+    # Started first, so the workers build their apps while this process builds its own.
+    work = None if in_this_process_only else _work_processes(settings)
+    try:
+        return _runtime(settings, engine, gateways, closers, work)
+    except BaseException:
+        if work is not None:
+            work.close()
+        raise
+
+
+def _runtime(
+    settings: Settings,
+    engine: Engine,
+    gateways: tuple[RoomsGateway, IdentityGateway],
+    closers: list[Callable[[], None]],
+    work: WorkProcesses | None,
+) -> Runtime:
     # A database that is down now must not keep Slack from hearing why: /healthz fails and
     # every request is told the database is unavailable until it is back.
     services = build_services(settings, engine=engine, gateways=gateways, database_may_wait=True)
     services.closers.extend(closers)
     executor = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
-    app = create_app(settings, services, executor=executor, engine=engine)
+    app = create_app(settings, services, executor=executor, engine=engine, after_ack=work)
     _start_reminders(settings, services, app)
     health = HealthCheck(engine=engine, rooms=gateways[0])
-    return Runtime(app=app, services=services, health=health, executor=executor)
+    # Serve once the workers can take work: they start as slowly as this process does.
+    if work is not None and not work.wait_ready(WORKERS_READY_SECONDS):
+        log.warning("work processes not ready after %.0f s; serving anyway", WORKERS_READY_SECONDS)
+    return Runtime(app=app, services=services, health=health, executor=executor, work=work)
+
+
+def _shared_local_acs(settings: Settings, closers: list[Callable[[], None]]) -> Settings:
+    """The embedded emulator runs here; worker processes reach it by its connection string."""
+    if not settings.uses_local_acs:
+        return settings
+    from acs_emulator import EmulatorConfig, start_emulator
+
+    emulator = start_emulator(EmulatorConfig(data_dir=settings.roombot_data_dir / "acs"))
+    closers.append(emulator.stop)
+    shared = SecretStr(emulator.connection_string)
+    return settings.model_copy(update={"acs_connection_string": shared})
+
+
+def _work_processes(settings: Settings) -> WorkProcesses | None:
+    if settings.roombot_work_processes == 0:
+        return None
+    from bot.work_processes import WorkProcesses
+
+    return WorkProcesses(settings, count=settings.roombot_work_processes)
 
 
 def _start_reminders(settings: Settings, services: Services, app: App) -> None:

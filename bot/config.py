@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     roombot_timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("UTC")
     roombot_audit_retention_days: int | None = Field(default=None, ge=1)
     roombot_reconcile_minutes: int = Field(default=60, ge=0)  # 0: only `roombot reconcile`
+    roombot_work_processes: int = Field(default=1, ge=0, le=64)  # 0: in serve's own threads
     port: int = Field(default=3000, ge=1, le=65535)
 
     @field_validator("roombot_reminders", mode="before")

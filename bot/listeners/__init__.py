@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.listeners import actions, audit, commands, dedupe, home, lifecycle, shortcuts, views
+from bot.listeners.after_ack import AfterAck
 from bot.listeners.directory import UserDirectory
 from bot.listeners.guard import SORRY
 from bot.services.container import Services
@@ -16,14 +16,14 @@ from bot.services.container import Services
 log = logging.getLogger(__name__)
 
 
-def register_listeners(app: App, services: Services, executor: Executor) -> None:
-    """`executor` runs the slow work after each ack (see `after_ack`)."""
+def register_listeners(app: App, services: Services, after: AfterAck) -> None:
+    """`after` runs the slow work after each ack (see `after_ack`)."""
     dedupe.register(app, services)  # first: a repeated event must reach no other code
     users = UserDirectory()
-    commands.register(app, services, users, executor)
-    actions.register(app, services, users, executor)
-    audit.register(app, services, users, executor)
-    views.register(app, services, users, executor)
+    commands.register(app, services, users, after)
+    actions.register(app, services, users, after)
+    audit.register(app, services, users, after)
+    views.register(app, services, users, after)
     home.register(app, services, users)
     shortcuts.register(app)
     lifecycle.register(app, services)

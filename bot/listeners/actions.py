@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -14,7 +13,7 @@ from bot.blocks import ids
 from bot.blocks.create_modal import CreateDefaults
 from bot.blocks.edit_modal import edit_room_modal, invite_modal
 from bot.blocks.replies import room_details_message
-from bot.listeners.after_ack import ack_then
+from bot.listeners.after_ack import AfterAck, ack_then
 from bot.listeners.commands import open_create_modal
 from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
@@ -47,7 +46,7 @@ def register_action(
     app: App,
     services: Services,
     users: UserDirectory,
-    executor: Executor,
+    after: AfterAck,
     button: tuple[ActionId, Work],
 ) -> None:
     action_id, work = button
@@ -60,7 +59,7 @@ def register_action(
             if (body.get("view") or {}).get("type") == "home":
                 publish_home(client, services, requester)
 
-    app.action(action_id)(ack_then(executor, just_ack, run))
+    app.action(action_id)(ack_then(after, just_ack, run))
 
 
 def room_number(value: str) -> RoomKey:
@@ -107,7 +106,7 @@ def create(it: Interaction, body: dict[str, Any], value: str) -> None:
     open_create_modal(it, body, CreateDefaults())
 
 
-def register(app: App, services: Services, users: UserDirectory, executor: Executor) -> None:
+def register(app: App, services: Services, users: UserDirectory, after: AfterAck) -> None:
     table: list[tuple[ActionId, Work]] = [
         (ids.ROOM_EXTEND_PATTERN, extend),
         (ids.ROOM_DELETE, delete),
@@ -117,7 +116,7 @@ def register(app: App, services: Services, users: UserDirectory, executor: Execu
         (ids.HOME_CREATE, create),
     ]
     for action_id, work in table:
-        register_action(app, services, users, executor, (action_id, work))
+        register_action(app, services, users, after, (action_id, work))
 
     @app.action(ids.ROOM_DELETE_CANCEL)
     def cancel_delete(ack: Ack, respond: Respond) -> None:

@@ -4,7 +4,6 @@ and records every refusal."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -16,7 +15,7 @@ from bot.blocks.audit import audit_home_section, audit_page_message, export_sent
 from bot.blocks.audit_value import MAX_PEOPLE, decode
 from bot.blocks.kit import Json
 from bot.blocks.text import slack_date
-from bot.listeners.after_ack import ack_then
+from bot.listeners.after_ack import AfterAck, ack_then
 from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
 from bot.listeners.guard import guarded
@@ -100,21 +99,21 @@ def home_section(services: Services, requester: Requester) -> list[Json] | None:
     return audit_home_section(services.audit.latest(requester.workspace, requester.actor))
 
 
-def register(app: App, services: Services, users: UserDirectory, executor: Executor) -> None:
+def register(app: App, services: Services, users: UserDirectory, after: AfterAck) -> None:
     buttons: dict[str, Work] = {
         ids.AUDIT_NEXT: turn_page,
         ids.AUDIT_PREV: turn_page,
         ids.AUDIT_EXPORT: export_csv,
     }
     for action_id, work in buttons.items():
-        _register_button(app, services, users, executor, (action_id, work))
+        _register_button(app, services, users, after, (action_id, work))
 
 
 def _register_button(
     app: App,
     services: Services,
     users: UserDirectory,
-    executor: Executor,
+    after: AfterAck,
     button: tuple[str, Work],
 ) -> None:
     action_id, work = button
@@ -131,4 +130,4 @@ def _register_button(
             it = Interaction(requester, client, services, users, reply)
             work(it, str(body["actions"][0].get("value") or ""), respond)
 
-    app.action(action_id)(ack_then(executor, ack_click, run))
+    app.action(action_id)(ack_then(after, ack_click, run))

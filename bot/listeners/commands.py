@@ -6,7 +6,6 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -18,7 +17,7 @@ from bot.blocks.replies import error_message
 from bot.grammar import limit_problem, parse_command
 from bot.grammar_usage import GENERAL_USAGE
 from bot.listeners import room_handlers as h
-from bot.listeners.after_ack import ack_then
+from bot.listeners.after_ack import AfterAck, ack_then
 from bot.listeners.audit import show_audit
 from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
@@ -53,7 +52,7 @@ def ack_command(ack: Ack, command: dict[str, Any]) -> None:
     ack()
 
 
-def register(app: App, services: Services, users: UserDirectory, executor: Executor) -> None:
+def register(app: App, services: Services, users: UserDirectory, after: AfterAck) -> None:
     def run_command(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         if limit_problem(body.get("text") or "") is not None:
             return  # the ack already said why
@@ -63,7 +62,7 @@ def register(app: App, services: Services, users: UserDirectory, executor: Execu
             it = Interaction(requester, client, services, users, reply)
             dispatch(it, body)
 
-    app.command(SLASH_COMMAND)(ack_then(executor, ack_command, run_command))
+    app.command(SLASH_COMMAND)(ack_then(after, ack_command, run_command))
 
 
 def dispatch(it: Interaction, body: dict[str, Any]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -18,7 +17,7 @@ from bot.blocks.edit_modal import (
     room_number_from_metadata,
 )
 from bot.blocks.text import escape
-from bot.listeners.after_ack import ack_then
+from bot.listeners.after_ack import AfterAck, ack_then
 from bot.listeners.commands import creation_key_of
 from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
@@ -106,7 +105,7 @@ def invite(it: Interaction, body: dict[str, Any]) -> None:
     apply_change(it, it.services.changes.add_members(ws, _room_key(body), actor, members))
 
 
-def register(app: App, services: Services, users: UserDirectory, executor: Executor) -> None:
+def register(app: App, services: Services, users: UserDirectory, after: AfterAck) -> None:
     now = services.clock
     readers: list[tuple[str, Reader, str, Work]] = [
         (
@@ -121,7 +120,7 @@ def register(app: App, services: Services, users: UserDirectory, executor: Execu
     for callback_id, read, working, work in readers:
         app.view(callback_id)(
             ack_then(
-                executor,
+                after,
                 _acker(read, services, working),
                 _runner(services, users, escape(working), work),
             )

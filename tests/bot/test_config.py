@@ -45,6 +45,7 @@ def test_defaults_match_the_design() -> None:
     assert settings.roombot_reminders == (timedelta(days=1), timedelta(hours=1))
     assert settings.roombot_reminder_poll_seconds == 30
     assert settings.port == 3000
+    assert settings.roombot_work_processes == 1
     assert settings.effective_database_url.startswith("sqlite:///")
 
 
@@ -73,6 +74,8 @@ def test_reminder_lead_times_accept_every_unit_and_sort_longest_first(
         ("ROOMBOT_REMINDER_POLL_SECONDS", "-1"),
         ("SLACK_API_URL", "https://slack.com/"),
         ("ROOMBOT_AUDIT_RETENTION_DAYS", "0"),
+        ("ROOMBOT_WORK_PROCESSES", "-1"),
+        ("ROOMBOT_WORK_PROCESSES", "many"),
     ],
 )
 def test_a_malformed_value_is_reported_in_one_line_naming_its_variable(

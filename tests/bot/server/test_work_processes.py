@@ -1,0 +1,81 @@
+"""`roombot serve` hands the work behind its acks to worker processes (ROOMBOT_WORK_PROCESSES)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from acs_emulator import RunningEmulator
+from bot.slack_standin import RunningStandin
+from tests.bot.server.helpers import HttpSlack, ServeProcess, roombot_serve, wait_until
+from tests.bot.server.test_http_endpoints import ana_types, replied
+from tests.bot.server.test_serve_process import serve_env
+
+
+def worker_pids(served: ServeProcess) -> list[int]:
+    """serve's worker processes (not multiprocessing's resource tracker), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if parent == served.process.pid and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture
+def served(
+    standin: RunningStandin, emulator: RunningEmulator, engine_url: str, tmp_path: Path
+) -> Iterator[ServeProcess]:
+    env = serve_env(standin, emulator.connection_string, engine_url, tmp_path)
+    env["ROOMBOT_WORK_PROCESSES"] = "1"
+    with roombot_serve(env, tmp_path) as running:
+        yield running
+
+
+def ana_creates(served: ServeProcess, standin: RunningStandin, title: str) -> None:
+    slack = HttpSlack(served.url, team_id=standin.workspace.team_id)
+    assert ana_types(slack, standin, f"create {title}").status == 200
+
+
+def test_the_work_behind_an_ack_runs_in_the_worker_process(
+    served: ServeProcess, standin: RunningStandin
+) -> None:
+    (worker,) = worker_pids(served)
+    os.kill(worker, signal.SIGSTOP)  # the worker can't run anything; serve still acks
+    try:
+        ana_creates(served, standin, "Paused")
+        with pytest.raises(AssertionError):
+            standin.wait_for("response_url", replied("Room #1 is ready"), timeout=1.0)
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    standin.wait_for("response_url", replied("Room #1 is ready"), timeout=20)
+
+
+def test_a_worker_that_dies_is_replaced_and_later_commands_are_answered(
+    served: ServeProcess, standin: RunningStandin
+) -> None:
+    (dead,) = worker_pids(served)
+    os.kill(dead, signal.SIGKILL)
+    wait_until(lambda: len(worker_pids(served)) == 1 and dead not in worker_pids(served), 60)
+    ana_creates(served, standin, "After the crash")
+    standin.wait_for("response_url", replied("Room #1 is ready"), timeout=60)
+    assert served.stop() == 0
+    assert "roombot-work-0 exited (code -9), losing the work it had" in served.output()
+
+
+def test_serve_stops_its_workers_when_it_stops(
+    served: ServeProcess, standin: RunningStandin
+) -> None:
+    (worker,) = worker_pids(served)
+    ana_creates(served, standin, "Last one")
+    assert served.stop() == 0
+    standin.wait_for("response_url", replied("Room #1 is ready"))
+    assert not Path(f"/proc/{worker}").exists()
