@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -33,12 +33,13 @@ WATCH_SECONDS = 1.0
 @dataclass(frozen=True)
 class Job:
     """One piece of work: which listener's (by registration order, checked by name) and the
-    request it answers. The token stays in memory and on the pipe, never in a log."""
+    request it answers. The token stays in memory and on the pipe, never in a log (nor in
+    the job's repr)."""
 
     key: int
     name: str
     body: dict[str, Any]
-    token: str | None
+    token: str | None = field(repr=False)
     team_id: str | None
     response_url: str | None
 
@@ -131,8 +132,7 @@ class WorkProcesses:
                 log.warning("%s did not finish in %.0f s", worker.process.name, timeout_s)
                 worker.process.terminate()
                 worker.process.join()
-            worker.jobs.close()
-            worker.jobs.join_thread()
+            _discard(worker, flush=worker.process.exitcode == 0)
 
     def _spawn(self, number: int) -> Worker:
         from bot.work_child import run_worker
@@ -157,5 +157,15 @@ class WorkProcesses:
                         worker.process.name,
                         worker.process.exitcode,
                     )
-                    worker.jobs.close()
+                    _discard(worker, flush=False)
                     self._workers[number] = self._spawn(number)
+
+
+def _discard(worker: Worker, *, flush: bool) -> None:
+    """Close a worker's queue. Jobs still buffered for a worker that is gone can't be
+    written (its pipe may be full): waiting for them would hang this process's exit."""
+    if not flush:
+        worker.jobs.cancel_join_thread()
+    worker.jobs.close()
+    if flush:
+        worker.jobs.join_thread()

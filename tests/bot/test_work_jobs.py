@@ -30,6 +30,7 @@ def test_a_job_carries_the_body_token_team_and_response_url() -> None:
     respond = Respond(response_url="https://hooks.invalid/r")
     job = job_for(3, "w", {"body": BODY, "client": client, "respond": respond})
     assert (job.key, job.name, job.body) == (3, "w", BODY)
+    assert "xoxb-job-token" not in repr(job)
     assert (job.token, job.team_id, job.response_url) == (
         "xoxb-job-token",
         "T1",
