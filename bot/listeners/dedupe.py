@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.listeners.context import workspace_of
 from bot.services.container import Services
@@ -25,22 +25,31 @@ REPEAT_MARK = "roombot_repeat_delivery"
 
 
 def register(app: App, services: Services) -> None:
-    @app.middleware
-    def run_each_event_once(
-        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+    app.middleware(RunEachEventOnce(services))
+
+
+class RunEachEventOnce(Middleware):
+    """A class, not a function: Bolt builds every listener argument for a function middleware,
+    and it ran on every request (a sixth of the ack path), events or not."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
+        body = req.body
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if not event_id or services.events is None:
-            next()
-            return None
+        events = self.services.events
+        if not event_id or events is None:
+            return next()
         try:
-            first = services.events.first_delivery(workspace_of(body), str(event_id))
+            first = events.first_delivery(workspace_of(body), str(event_id))
         except StoreUnavailable:
             # Not claimed, not run: a non-2xx answer makes Slack deliver it again later.
             log.warning("could not claim event %s: the database is unavailable", event_id)
             return BoltResponse(status=503, body="")
         if first:
-            next()
-            return None
-        context[REPEAT_MARK] = True
+            return next()
+        req.context[REPEAT_MARK] = True
         return BoltResponse(status=200, body="")
