@@ -143,18 +143,30 @@ def start_emulator(latency_ms: int) -> tuple[subprocess.Popen[str], str]:
     return child, child.stdout.readline().strip()
 
 
-def serve_env(slack_url: str, bot_token: str, acs: str, database_url: str, data: Path) -> dict:
+def serve_env(
+    slack_url: str,
+    bot_token: str,
+    acs: str,
+    database_url: str,
+    data: Path,
+    work_processes: int | None = None,
+) -> dict:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-    return clean | {
-        "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack_url,
-        "ACS_CONNECTION_STRING": acs,
-        "DATABASE_URL": database_url,
-        "ROOMBOT_DATA_DIR": str(data),
-        "ROOMBOT_REMINDER_POLL_SECONDS": "30",
-    }
+    chosen = {} if work_processes is None else {"ROOMBOT_WORK_PROCESSES": str(work_processes)}
+    return (
+        clean
+        | chosen
+        | {
+            "PYTHONPATH": str(ROOT),
+            "SLACK_BOT_TOKEN": bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack_url,
+            "ACS_CONNECTION_STRING": acs,
+            "DATABASE_URL": database_url,
+            "ROOMBOT_DATA_DIR": str(data),
+            "ROOMBOT_REMINDER_POLL_SECONDS": "30",
+        }
+    )
 
 
 @dataclass
@@ -167,7 +179,12 @@ class Serve:
         return f"{self.url}/slack/events"
 
     def rss_mb(self) -> float:
+        """The serving process alone."""
         return rss_mb(self.process.pid)
+
+    def workers_rss_mb(self) -> float:
+        """Its worker processes (`ROOMBOT_WORK_PROCESSES`), together."""
+        return sum(rss_mb(pid) for pid in descendants(self.process.pid))
 
     def stop(self, grace: float = 10.0) -> None:
         """SIGTERM (graceful: it finishes work in flight), then SIGKILL after `grace`."""
@@ -195,14 +212,20 @@ def start_serve(env: dict[str, str], workdir: Path) -> Serve:
 
 
 def launch_serve(
-    stand: Standin, work: Path, *, latency_ms: int, database_url: str, data: str = "data"
+    stand: Standin,
+    work: Path,
+    *,
+    latency_ms: int,
+    database_url: str,
+    data: str = "data",
+    work_processes: int | None = None,
 ) -> tuple[subprocess.Popen[str], str, Serve]:
     """The ACS emulator at `latency_ms`, then `roombot serve` against it and the stand-in,
     its state in `work/data`; returns the emulator, its connection string and serve."""
     emulator, acs = start_emulator(latency_ms)
     state = work / data
     state.mkdir()
-    env = serve_env(stand.base_url, stand.bot_token, acs, database_url, state)
+    env = serve_env(stand.base_url, stand.bot_token, acs, database_url, state, work_processes)
     try:
         return emulator, acs, start_serve(env, work)
     except BaseException:
@@ -213,11 +236,19 @@ def launch_serve(
 
 @contextmanager
 def running_serve(
-    stand: Standin, work: Path, *, latency_ms: int, postgres: str | None, grace: float
+    stand: Standin,
+    work: Path,
+    *,
+    latency_ms: int,
+    postgres: str | None,
+    grace: float,
+    work_processes: int | None = None,
 ) -> Iterator[tuple[Serve, str]]:
     """`launch_serve` for one benchmark run: serve and the emulator stop when it ends."""
     db = database_url(postgres, work)
-    emulator, acs, serve = launch_serve(stand, work, latency_ms=latency_ms, database_url=db)
+    emulator, acs, serve = launch_serve(
+        stand, work, latency_ms=latency_ms, database_url=db, work_processes=work_processes
+    )
     try:
         yield serve, acs
     finally:
@@ -227,14 +258,47 @@ def running_serve(
 
 
 def rss_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return 0.0
     match = re.search(r"VmRSS:\s+(\d+) kB", status)
     return int(match.group(1)) / 1024 if match else float("nan")
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """CPU time of `pid` and of its live descendants (serve's worker processes)."""
+    return sum(_own_cpu_seconds(one) for one in [pid, *descendants(pid)])
+
+
+def _own_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # it ended meanwhile
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> list[int]:
+    """Live processes below `pid`, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        one = todo.pop()
+        found.append(one)
+        todo.extend(children.get(one, []))
+    return found
+
+
+def lower_priority(pid: int, niceness: int = 10) -> None:
+    """Let `pid` (a stand-in for a remote service) yield this machine's CPU to serve."""
+    os.setpriority(os.PRIO_PROCESS, pid, niceness)
 
 
 def database_url(postgres: str | None, workdir: Path) -> str:

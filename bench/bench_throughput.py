@@ -1,8 +1,9 @@
 """Room operations per second that one `roombot serve` sustains against the ACS emulator, and
-the memory (RSS) of the serve process, sampled every 1,000 commands up to 10,000.
+the memory (RSS) of the serve process and of its worker processes, sampled every 1,000
+commands up to 10,000.
 
 Usage: uv run python bench/bench_throughput.py [--commands 10000] [--workers 32]
-       [--latency-ms 0] [--postgres URL]
+       [--latency-ms 0] [--postgres URL] [--work-processes N]
 
 serve, the ACS emulator and the Slack stand-in each run in their own process. --workers
 threads here each repeat one room's life as Slack would deliver it, waiting for each reply:
@@ -14,7 +15,8 @@ delete command only asks). An operation is done when its reply reaches the respo
 command is any signed request to /slack/events (six per room). The stand-in spreads rooms over
 many channels: RoomBot paces posts to ~1/s per channel, as Slack limits them.
 
-Goal: RSS < 150 MB after 10k commands, and flat (the last samples within a few MB).
+Goal: RSS < 150 MB after 10k commands, and flat (the last samples within a few MB), for the
+serving process and for each worker process (ROOMBOT_WORK_PROCESSES, default 1).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class Load:
         self.sent = 0
         self.operations = 0
         self.failures: list[str] = []
-        self.samples: list[tuple[int, float, float]] = []  # commands, seconds, RSS MB
+        self.samples: list[tuple[int, float, float, float]] = []  # commands, s, serve, workers
         self.started = time.monotonic()
         self._urls: list[str] = []
 
@@ -61,8 +63,8 @@ class Load:
             sample = self.sent % SAMPLE_EVERY == 0
             sent = self.sent
         if sample:
-            rss = self.serve.rss_mb()
-            self.samples.append((sent, time.monotonic() - self.started, rss))
+            rss, workers = self.serve.rss_mb(), self.serve.workers_rss_mb()
+            self.samples.append((sent, time.monotonic() - self.started, rss, workers))
         return True
 
     def send(self, body: str, url: str) -> dict | None:
@@ -135,6 +137,9 @@ def options() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=32, help="rooms in flight (default 32)")
     parser.add_argument("--latency-ms", type=int, default=0, help="ACS latency (default 0)")
     parser.add_argument("--postgres", metavar="URL", help="serve on this PostgreSQL database")
+    parser.add_argument(
+        "--work-processes", type=int, help="ROOMBOT_WORK_PROCESSES for serve (default: its own)"
+    )
     return parser.parse_args()
 
 
@@ -144,10 +149,17 @@ def main() -> int:
         _stack.workdir() as work,
         _stack.standin(channels=CHANNELS) as stand,
         _stack.running_serve(
-            stand, work, latency_ms=chosen.latency_ms, postgres=chosen.postgres, grace=10
+            stand,
+            work,
+            latency_ms=chosen.latency_ms,
+            postgres=chosen.postgres,
+            grace=10,
+            work_processes=chosen.work_processes,
         ) as (serve, _acs),
     ):
-        print(f"serve RSS at start: {serve.rss_mb():.1f} MB")
+        print(
+            f"RSS at start: serve {serve.rss_mb():.1f} MB, workers {serve.workers_rss_mb():.1f} MB"
+        )
         load = Load(stand, serve, chosen.commands)
         cpu_before = _stack.cpu_seconds(serve.process.pid)
         workers = [
@@ -159,32 +171,41 @@ def main() -> int:
             thread.join()
         elapsed = time.monotonic() - load.started
         cpu = _stack.cpu_seconds(serve.process.pid) - cpu_before
-        final = serve.rss_mb()
+        final = (serve.rss_mb(), serve.workers_rss_mb())
     report(load, elapsed, cpu, final)
     return 0
 
 
-def report(load: Load, elapsed: float, cpu: float, final: float) -> None:
+def report(load: Load, elapsed: float, cpu: float, final: tuple[float, float]) -> None:
     print(f"\n{load.sent} commands in {elapsed:.1f} s: {load.sent / elapsed:.0f} commands/s")
     print(
         f"room operations completed: {load.operations} = {load.operations / elapsed:.0f} ops/s"
-        f" (serve CPU {cpu / elapsed:.0%} of one core, {cpu / max(load.operations, 1) * 1000:.1f}"
-        " ms per operation)"
+        f" (serve and its workers: CPU {cpu / elapsed:.0%} of one core,"
+        f" {cpu / max(load.operations, 1) * 1000:.1f} ms per operation)"
     )
     if load.failures:
         print(f"unexpected replies/errors: {len(load.failures)}, e.g. {load.failures[:3]}")
-    print("\nserve RSS every 1,000 commands:")
-    for sent, at, rss in load.samples:
-        print(f"  {sent:>6} commands  {at:6.1f} s  {rss:6.1f} MB")
-    rss = [s[2] for s in load.samples] or [final]
-    tail = rss[len(rss) // 2 :]
-    spread = max(tail) - min(tail)
-    print(f"final RSS {final:.1f} MB; spread over the second half of the samples {spread:.1f} MB")
-    ok = max([*rss, final]) < GOAL_RSS_MB and spread <= FLAT_MB
-    print(f"median sample {statistics.median(rss):.1f} MB")
-    verdict = "meets" if ok else "MISSES"
+    print("\nRSS every 1,000 commands:        serve   workers")
+    for sent, at, rss, workers in load.samples:
+        print(f"  {sent:>6} commands  {at:6.1f} s  {rss:6.1f} MB  {workers:6.1f} MB")
+    verdicts = [
+        _memory_verdict(name, [s[column] for s in load.samples], final[column - 2])
+        for name, column in (("serve", 2), ("workers", 3))
+    ]
+    verdict = "meets" if all(verdicts) else "MISSES"
     goal = f"RSS < {GOAL_RSS_MB:.0f} MB, flat within {FLAT_MB:.0f} MB"
     print(f"\nverdict: {verdict} the goal ({goal})")
+
+
+def _memory_verdict(name: str, samples: list[float], final: float) -> bool:
+    rss = samples or [final]
+    tail = rss[len(rss) // 2 :]
+    spread = max(tail) - min(tail)
+    print(
+        f"{name}: final RSS {final:.1f} MB, median sample {statistics.median(rss):.1f} MB,"
+        f" spread over the second half of the samples {spread:.1f} MB"
+    )
+    return max([*rss, final]) < GOAL_RSS_MB and spread <= FLAT_MB
 
 
 if __name__ == "__main__":
