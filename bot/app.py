@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
@@ -21,7 +19,6 @@ from bot.services.clock import Clock, utc_now
 from bot.services.container import Services
 from bot.services.errors import RoomBotError
 from bot.services.events import EventLedger
-from bot.services.health import HealthCheck
 from bot.services.identities import IdentityService
 from bot.services.model import Workspace
 from bot.services.ports import IdentityGateway, RoomsGateway
@@ -37,14 +34,12 @@ from storage.migrate import ensure_schema
 
 if TYPE_CHECKING:
     from bot.listeners.after_ack import AfterAck
-    from bot.work_processes import WorkProcesses
 
 log = logging.getLogger(__name__)
 
 # Listeners spend most of their time waiting on ACS and Slack; many threads keep one slow
 # room creation from holding up everybody else's clicks.
 LISTENER_THREADS = 64
-WORKERS_READY_SECONDS = 60.0
 
 
 def build_services(
@@ -62,7 +57,7 @@ def build_services(
     engine = engine or make_engine(settings.effective_database_url)
     _prepare_schema(engine, database_may_wait=database_may_wait)
     closers: list[Callable[[], None]] = [engine.dispose]
-    rooms_gateway, identity_gateway = gateways or _acs_gateways(settings, closers)
+    rooms_gateway, identity_gateway = gateways or acs_gateways(settings, closers)
     identities = IdentityService(engine=engine, gateway=identity_gateway, clock=clock)
     closers.append(identities.close)
     services = Services(
@@ -120,7 +115,7 @@ def _add_audit(services: Services, settings: Settings, engine: Engine) -> None:
         attempts.observers.append(services.audit.observe)
 
 
-def _acs_gateways(
+def acs_gateways(
     settings: Settings, closers: list[Callable[[], None]]
 ) -> tuple[RoomsGateway, IdentityGateway]:
     if settings.uses_local_acs:
@@ -201,98 +196,6 @@ def _installation_recorder(services: Services) -> Callable[[Workspace], None] | 
             log.warning("install of %s not audited: %s", workspace.team_id, problem.message)
 
     return record
-
-
-@dataclass
-class Runtime:
-    """What `roombot serve` and `roombot socket` run."""
-
-    app: App
-    services: Services
-    health: HealthCheck
-    executor: ThreadPoolExecutor
-    work: WorkProcesses | None = None
-
-    def close(self) -> None:
-        """Let listener work in flight (the work after acks too) finish, then release everything."""
-        if self.work is not None:
-            self.work.close()
-        self.executor.shutdown(wait=True)
-        self.health.close()
-        self.services.close()
-
-
-def build_runtime(
-    settings: Settings, *, gateways: tuple[RoomsGateway, IdentityGateway] | None = None
-) -> Runtime:
-    """Store, ACS gateways, services and the Bolt app, sharing one database engine; the work
-    after acks runs in `ROOMBOT_WORK_PROCESSES` worker processes (unless `gateways` are
-    given: they live in this process only)."""
-    engine = make_engine(settings.effective_database_url)
-    closers: list[Callable[[], None]] = []
-    in_this_process_only = gateways is not None
-    if gateways is None:
-        settings = _shared_local_acs(settings, closers)
-        gateways = _acs_gateways(settings, closers)
-    # Started first, so the workers build their apps while this process builds its own.
-    work = None if in_this_process_only else _work_processes(settings)
-    try:
-        return _runtime(settings, engine, gateways, closers, work)
-    except BaseException:
-        if work is not None:
-            work.close()
-        raise
-
-
-def _runtime(
-    settings: Settings,
-    engine: Engine,
-    gateways: tuple[RoomsGateway, IdentityGateway],
-    closers: list[Callable[[], None]],
-    work: WorkProcesses | None,
-) -> Runtime:
-    # A database that is down now must not keep Slack from hearing why: /healthz fails and
-    # every request is told the database is unavailable until it is back.
-    services = build_services(settings, engine=engine, gateways=gateways, database_may_wait=True)
-    services.closers.extend(closers)
-    executor = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
-    app = create_app(settings, services, executor=executor, engine=engine, after_ack=work)
-    _start_reminders(settings, services, app)
-    health = HealthCheck(engine=engine, rooms=gateways[0])
-    # Serve once the workers can take work: they start as slowly as this process does.
-    if work is not None and not work.wait_ready(WORKERS_READY_SECONDS):
-        log.warning("work processes not ready after %.0f s; serving anyway", WORKERS_READY_SECONDS)
-    return Runtime(app=app, services=services, health=health, executor=executor, work=work)
-
-
-def _shared_local_acs(settings: Settings, closers: list[Callable[[], None]]) -> Settings:
-    """The embedded emulator runs here; worker processes reach it by its connection string."""
-    if not settings.uses_local_acs:
-        return settings
-    from acs_emulator import EmulatorConfig, start_emulator
-
-    emulator = start_emulator(EmulatorConfig(data_dir=settings.roombot_data_dir / "acs"))
-    closers.append(emulator.stop)
-    shared = SecretStr(emulator.connection_string)
-    return settings.model_copy(update={"acs_connection_string": shared})
-
-
-def _work_processes(settings: Settings) -> WorkProcesses | None:
-    if settings.roombot_work_processes == 0:
-        return None
-    from bot.work_processes import WorkProcesses
-
-    return WorkProcesses(settings, count=settings.roombot_work_processes)
-
-
-def _start_reminders(settings: Settings, services: Services, app: App) -> None:
-    """`serve` and `socket` post due reminders too; the worker stops first when they close."""
-    if services.reminders is None:
-        return
-    from bot.oauth import workspace_clients
-    from bot.reminder_worker import start_reminder_worker
-
-    start_reminder_worker(services, workspace_clients(app, settings), settings)
 
 
 def _secret(value: object) -> str | None:

@@ -14,9 +14,9 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
-from bot.app import build_runtime
 from bot.config import Settings
 from bot.http.process import require_settings, stop_on_signals
+from bot.runtime import build_runtime
 from bot.services.errors import ConfigurationError
 
 log = logging.getLogger(__name__)

@@ -7,11 +7,11 @@ import logging
 import threading
 from collections.abc import Callable
 
-from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.http.process import require_settings, stop_on_signals
 from bot.http.routes import wsgi_app
 from bot.http.server import HttpServer
+from bot.runtime import Runtime, build_runtime
 from bot.services.errors import ConfigurationError
 
 log = logging.getLogger(__name__)

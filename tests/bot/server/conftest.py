@@ -15,9 +15,9 @@ from pydantic import SecretStr
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.adapters.acs import make_acs_gateways
-from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.http.serve import listen, serve_runtime
+from bot.runtime import Runtime, build_runtime
 from bot.services.ports import IdentityGateway, RoomsGateway
 from bot.slack_standin import RunningStandin, demo_workspace, start_slack_standin
 from tests.bot.server.helpers import SIGNING_SECRET, HttpSlack

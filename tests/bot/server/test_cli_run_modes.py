@@ -10,9 +10,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.__main__ import main
-from bot.app import build_runtime
 from bot.config import Settings
 from bot.http.serve import listen
+from bot.runtime import build_runtime
 from bot.services.errors import ConfigurationError
 from bot.services.health import DATABASE_DOWN, Check
 from tests.bot.server.helpers import roombot, roombot_env

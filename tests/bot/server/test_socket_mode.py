@@ -9,8 +9,8 @@ import pytest
 from pydantic import SecretStr
 
 from acs_emulator import RunningEmulator
-from bot.app import Runtime, build_runtime
 from bot.config import Settings
+from bot.runtime import Runtime, build_runtime
 from bot.services.errors import ConfigurationError
 from bot.slack_standin import RunningStandin
 from bot.socket_mode import run_socket_mode, socket_handler
