@@ -79,3 +79,33 @@ def test_serve_stops_its_workers_when_it_stops(
     assert served.stop() == 0
     standin.wait_for("response_url", replied("Room #1 is ready"))
     assert not Path(f"/proc/{worker}").exists()
+
+
+def listening_ports(pid: int) -> set[int]:
+    """TCP ports process `pid` listens on, from its descriptors and /proc/net/tcp."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    ports = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+            ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def test_with_the_embedded_emulator_the_worker_uses_the_serving_process_one(
+    standin: RunningStandin, engine_url: str, tmp_path: Path
+) -> None:
+    env = serve_env(standin, "local", engine_url, tmp_path)
+    with roombot_serve(env, tmp_path) as running:
+        (worker,) = worker_pids(running)
+        assert listening_ports(worker) == set()  # no emulator of its own
+        assert len(listening_ports(running.process.pid)) == 2  # serve's port and the emulator's
+        ana_creates(running, standin, "Embedded")
+        standin.wait_for("response_url", replied("Room #1 is ready"), timeout=30)
