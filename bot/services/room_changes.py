@@ -45,10 +45,6 @@ class RoomChanges(RoomUseCases):
         require_live(room)
         return room
 
-    def _reload(self, room: RoomDetails) -> RoomDetails:
-        with unit_of_work(self._engine) as session:
-            return load_details(session, room.workspace, RoomKey(number=room.number))
-
     # --- window and PSTN ----------------------------------------------------------------
 
     def _change(
@@ -94,8 +90,15 @@ class RoomChanges(RoomUseCases):
         acs = self._rooms.update_room(room.acs_room_id, valid_from=start, valid_until=end)
         after = store_or_undo(
             room,
-            lambda: self._store_update(
-                room, valid_from=acs.valid_from, valid_until=acs.valid_until
+            lambda: self._write(
+                room,
+                lambda s, rid: repo.update_room(
+                    s,
+                    room_id=rid,
+                    now=self._clock(),
+                    valid_from=acs.valid_from,
+                    valid_until=acs.valid_until,
+                ),
             ),
             window_undo(self._rooms, room),
         )
@@ -114,34 +117,18 @@ class RoomChanges(RoomUseCases):
         room = self._load(workspace, key)
         require_manager(room, actor, "change PSTN dial-out for")
         acs = self._rooms.update_room(room.acs_room_id, pstn_dial_out_enabled=enabled)
+        enabled_now = acs.pstn_dial_out_enabled
         after = store_or_undo(
             room,
-            lambda: self._store_update(room, pstn_dial_out_enabled=acs.pstn_dial_out_enabled),
+            lambda: self._write(
+                room,
+                lambda s, rid: repo.update_room(
+                    s, room_id=rid, now=self._clock(), pstn_dial_out_enabled=enabled_now
+                ),
+            ),
             pstn_undo(self._rooms, room),
         )
         return Change("pstn_enabled" if enabled else "pstn_disabled", room, after, actor)
-
-    def _store_update(
-        self,
-        room: RoomDetails,
-        *,
-        valid_from: datetime | None = None,
-        valid_until: datetime | None = None,
-        pstn_dial_out_enabled: bool | None = None,
-    ) -> RoomDetails:
-        """Write the change and read the room back in one transaction: both or neither."""
-        with unit_of_work(self._engine) as session:
-            row = find_row(session, room.workspace, RoomKey(number=room.number))
-            assert row.id is not None
-            repo.update_room(
-                session,
-                room_id=row.id,
-                now=self._clock(),
-                valid_from=valid_from,
-                valid_until=valid_until,
-                pstn_dial_out_enabled=pstn_dial_out_enabled,
-            )
-            return load_details(session, room.workspace, RoomKey(number=room.number))
 
     # --- roster -------------------------------------------------------------------------
 
@@ -181,7 +168,7 @@ class RoomChanges(RoomUseCases):
         rows = [(u, acs_ids[u], role.value) for u, role in members.items()]
         after = store_or_undo(
             room,
-            lambda: self._store_members(
+            lambda: self._write(
                 room,
                 lambda s, rid: repo.upsert_members(s, room_id=rid, members=rows, now=self._clock()),
             ),
@@ -210,16 +197,15 @@ class RoomChanges(RoomUseCases):
         gone = [m.slack_user_id for m in leaving]
         after = store_or_undo(
             room,
-            lambda: self._store_members(
+            lambda: self._write(
                 room, lambda s, rid: repo.remove_members(s, room_id=rid, slack_user_ids=gone)
             ),
             roster_undo(self._rooms, room, [m.acs_id for m in leaving]),
         )
         return Change("removed", room, after, actor)
 
-    def _store_members(
-        self, room: RoomDetails, write: Callable[[Session, int], None]
-    ) -> RoomDetails:
+    def _write(self, room: RoomDetails, write: Callable[[Session, int], object]) -> RoomDetails:
+        """Write to the room's row and read the room back in one transaction: both or neither."""
         with unit_of_work(self._engine) as session:
             row = find_row(session, room.workspace, RoomKey(number=room.number))
             assert row.id is not None
@@ -249,21 +235,18 @@ class RoomChanges(RoomUseCases):
         require_manager(room, actor, "delete")
         self._rooms.delete_room(room.acs_room_id)
         try:
-            with unit_of_work(self._engine) as session:
-                row = find_row(session, workspace, RoomKey(number=room.number))
-                assert row.id is not None
-                repo.mark_deleted(session, room_id=row.id, now=self._clock())
-                after = load_details(session, workspace, RoomKey(number=room.number))
+            after = self._write(
+                room, lambda s, rid: repo.mark_deleted(s, room_id=rid, now=self._clock())
+            )
         except StoreUnavailable:
             raise StoreUnavailable(DELETE_UNFINISHED.format(number=room.number)) from None
         return Change("deleted", room, after, actor)
 
     def set_card(self, room: RoomDetails, *, channel_id: str, card_ts: str) -> RoomDetails:
         """Remember where the room's card is, so later changes update it in place."""
-        with unit_of_work(self._engine) as session:
-            row = find_row(session, room.workspace, RoomKey(number=room.number))
-            assert row.id is not None
-            repo.set_card(
-                session, room_id=row.id, channel_id=channel_id, card_ts=card_ts, now=self._clock()
-            )
-        return self._reload(room)
+        return self._write(
+            room,
+            lambda s, rid: repo.set_card(
+                s, room_id=rid, channel_id=channel_id, card_ts=card_ts, now=self._clock()
+            ),
+        )
