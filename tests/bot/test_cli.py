@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import secret_scan
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,7 +20,7 @@ def roombot(
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("ROOMBOT_", "SLACK_"))}
     environment.pop("DATABASE_URL", None)
     environment.pop("ACS_CONNECTION_STRING", None)
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
@@ -28,6 +30,8 @@ def roombot(
         timeout=120,
         check=False,
     )
+    secret_scan.record(f"output of roombot {' '.join(args[:1])}", done.stdout + done.stderr)
+    return done
 
 
 @pytest.mark.parametrize("command", [[], ["console"], ["db"], ["db", "upgrade"], ["acs-emulator"]])

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.bot.reconcile.support import OTHER_WS, WS, World
+from tests.support import secret_scan
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -16,7 +17,7 @@ def roombot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
     kept = {k: v for k, v in os.environ.items() if not k.startswith(("ROOMBOT_", "SLACK_"))}
     for name in ("DATABASE_URL", "ACS_CONNECTION_STRING", "COMMUNICATION_CONNECTION_STRING"):
         kept.pop(name, None)
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         capture_output=True,
         text=True,
@@ -25,6 +26,8 @@ def roombot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
         timeout=120,
         check=False,
     )
+    secret_scan.record(f"output of roombot {args[0] if args else ''}", done.stdout + done.stderr)
+    return done
 
 
 def gone_rooms(world: World) -> None:

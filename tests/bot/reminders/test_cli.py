@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.slack_standin import RunningStandin
+from tests.support import secret_scan
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -21,7 +22,7 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 def roombot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         capture_output=True,
         text=True,
@@ -30,6 +31,8 @@ def roombot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
         timeout=60,
         check=False,
     )
+    secret_scan.record(f"output of roombot {args[0] if args else ''}", done.stdout + done.stderr)
+    return done
 
 
 def test_roombot_reminders_has_help(tmp_path: Path) -> None:
