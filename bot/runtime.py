@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from bot.app import LISTENER_THREADS, acs_gateways, build_services, create_app
 from bot.config import Settings
 from bot.services.container import Services
-from bot.services.health import HealthCheck
+from bot.services.health import Check, HealthCheck
 from bot.services.ports import IdentityGateway, RoomsGateway
 from storage.engine import make_engine
 
@@ -83,7 +83,7 @@ def _runtime(
     executor = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
     app = create_app(settings, services, executor=executor, engine=engine, after_ack=work)
     _start_reminders(settings, services, app)
-    health = HealthCheck(engine=engine, rooms=gateways[0])
+    health = HealthCheck(engine=engine, rooms=gateways[0], work=_work_check(work))
     # Serve once the workers can take work: they start as slowly as this process does.
     if work is not None and not work.wait_ready(WORKERS_READY_SECONDS):
         log.warning("work processes not ready after %.0f s; serving anyway", WORKERS_READY_SECONDS)
@@ -108,6 +108,12 @@ def _work_processes(settings: Settings) -> WorkProcesses | None:
     from bot.work_processes import WorkProcesses
 
     return WorkProcesses(settings, count=settings.roombot_work_processes)
+
+
+def _work_check(work: WorkProcesses | None) -> Callable[[], Check] | None:
+    if work is None:
+        return None
+    return lambda: Check(*work.health())
 
 
 def _start_reminders(settings: Settings, services: Services, app: App) -> None:

@@ -16,6 +16,8 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 # What a job carries of the listener arguments; the worker rebuilds the rest from them.
 PORTABLE = frozenset({"body", "client", "respond"})
 WATCH_SECONDS = 1.0
+# More unexpected exits than this within the window: the workers are crash-looping.
+EXITS_TOLERATED, EXIT_WINDOW_SECONDS = 2, 60.0
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class WorkProcesses:
         self._turn = itertools.count()
         self._closing = threading.Event()
         self._lock = threading.Lock()
+        self.exits = RecentExits(EXIT_WINDOW_SECONDS)
         self._workers = [self._spawn(number) for number in range(count)]
         self._watch = threading.Thread(target=self._replace_dead, name="work-watch", daemon=True)
         self._watch.start()
@@ -119,6 +124,14 @@ class WorkProcesses:
     def alive(self) -> int:
         with self._lock:
             return sum(worker.process.is_alive() for worker in self._workers)
+
+    def health(self) -> tuple[bool, str]:
+        """Fit to serve, and why not: a worker that exits now and then is replaced, but
+        workers that keep exiting leave acks that are never followed by any work."""
+        exits, alive, wanted = self.exits.count(), self.alive(), len(self._workers)
+        if exits > EXITS_TOLERATED:
+            return False, f"work processes keep exiting: {exits} in {EXIT_WINDOW_SECONDS:.0f} s"
+        return alive > 0, f"{alive} of {wanted} work processes running"
 
     def close(self, timeout_s: float = 60.0) -> None:
         """Each worker finishes the jobs it was given and those still queued, then exits."""
@@ -152,6 +165,7 @@ class WorkProcesses:
                 for number, worker in enumerate(self._workers):
                     if worker.process.is_alive() or self._closing.is_set():
                         continue
+                    self.exits.note()
                     log.error(
                         "%s exited (code %s), losing the work it had; starting another",
                         worker.process.name,
@@ -169,3 +183,22 @@ def _discard(worker: Worker, *, flush: bool) -> None:
     worker.jobs.close()
     if flush:
         worker.jobs.join_thread()
+
+
+class RecentExits:
+    """When workers exited unexpectedly, kept for `window_s`."""
+
+    def __init__(self, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._window_s, self._clock = window_s, clock
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()  # noted by the watcher, counted by health requests
+
+    def note(self) -> None:
+        with self._lock:
+            self._times.append(self._clock())
+
+    def count(self) -> int:
+        with self._lock:
+            while self._times and self._times[0] < self._clock() - self._window_s:
+                self._times.popleft()
+            return len(self._times)

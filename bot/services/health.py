@@ -1,4 +1,6 @@
-"""Is this instance fit to serve? The database decides; ACS trouble is reported, not fatal.
+"""Is this instance fit to serve? The database decides, and the worker processes where they
+run the work (an instance whose workers keep dying acks but never does anything); ACS trouble
+is reported, not fatal.
 
 An instance whose database is gone can do nothing useful, so a load balancer should stop
 sending it requests. ACS being down is not the instance's fault, and every other instance
@@ -8,6 +10,7 @@ sees the same ACS: taking them all out of rotation would only silence the bot's 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -34,13 +37,16 @@ class Check:
 class Health:
     database: Check
     acs: Check
+    work: Check | None = None  # the worker processes, where the work after acks runs there
 
     @property
     def ok(self) -> bool:
-        return self.database.ok
+        return self.database.ok and (self.work is None or self.work.ok)
 
     def as_json(self) -> dict[str, object]:
         checks = {"database": self.database, "acs": self.acs}
+        if self.work is not None:
+            checks["work"] = self.work
         return {
             "status": "ok" if self.ok else "unavailable",
             "checks": {name: {"ok": c.ok, "detail": c.detail} for name, c in checks.items()},
@@ -49,10 +55,16 @@ class Health:
 
 class HealthCheck:
     def __init__(
-        self, *, engine: Engine, rooms: RoomsGateway, acs_wait_s: float = ACS_WAIT_SECONDS
+        self,
+        *,
+        engine: Engine,
+        rooms: RoomsGateway,
+        acs_wait_s: float = ACS_WAIT_SECONDS,
+        work: Callable[[], Check] | None = None,
     ) -> None:
         self._engine = engine
         self._rooms = rooms
+        self._work = work
         self._acs_wait_s = acs_wait_s
         # One probe at a time: a hanging ACS must not pile up a thread per health request.
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="acs-probe")
@@ -60,7 +72,8 @@ class HealthCheck:
         self._probe: Future[None] | None = None
 
     def check(self) -> Health:
-        return Health(database=self._database(), acs=self._acs())
+        work = self._work() if self._work is not None else None
+        return Health(database=self._database(), acs=self._acs(), work=work)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.work_child import BoundWorks, request_client
-from bot.work_processes import job_for, portable_parameters, work_name
+from bot.work_processes import RecentExits, job_for, portable_parameters, work_name
 
 BODY = {"text": "create Standup", "team_id": "T1", "response_url": "https://hooks.invalid/r"}
 
@@ -90,3 +90,16 @@ def test_the_request_client_has_the_request_token_and_the_app_client_settings() 
     assert (client.token, client.base_url) == ("xoxb-other", app_client.base_url)
     assert client.default_params["team_id"] == "T2"
     assert client is not app_client
+
+
+def test_recent_exits_are_counted_only_within_their_window() -> None:
+    now = [1000.0]
+    exits = RecentExits(60.0, clock=lambda: now[0])
+    exits.note()
+    now[0] += 30
+    exits.note()
+    assert exits.count() == 2
+    now[0] += 31  # the first exit is now 61 s old
+    assert exits.count() == 1
+    now[0] += 60
+    assert exits.count() == 0

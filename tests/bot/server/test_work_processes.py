@@ -6,12 +6,13 @@ import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from acs_emulator import RunningEmulator
 from bot.slack_standin import RunningStandin
-from tests.bot.server.helpers import HttpSlack, ServeProcess, roombot_serve, wait_until
+from tests.bot.server.helpers import HttpSlack, ServeProcess, http, roombot_serve, wait_until
 from tests.bot.server.test_http_endpoints import ana_types, replied
 from tests.bot.server.test_serve_process import serve_env
 
@@ -59,16 +60,35 @@ def test_the_work_behind_an_ack_runs_in_the_worker_process(
     standin.wait_for("response_url", replied("Room #1 is ready"), timeout=20)
 
 
-def test_a_worker_that_dies_is_replaced_and_later_commands_are_answered(
-    served: ServeProcess, standin: RunningStandin
-) -> None:
+def kill_worker(served: ServeProcess) -> None:
+    """SIGKILL serve's worker, then wait for its replacement."""
     (dead,) = worker_pids(served)
     os.kill(dead, signal.SIGKILL)
     wait_until(lambda: len(worker_pids(served)) == 1 and dead not in worker_pids(served), 60)
+
+
+def work_health(served: ServeProcess) -> tuple[int, dict[str, Any]]:
+    answer = http(f"{served.url}/healthz")
+    return answer.status, answer.json()["checks"]["work"]
+
+
+def test_a_worker_that_dies_is_replaced_and_later_commands_are_answered(
+    served: ServeProcess, standin: RunningStandin
+) -> None:
+    kill_worker(served)
     ana_creates(served, standin, "After the crash")
     standin.wait_for("response_url", replied("Room #1 is ready"), timeout=60)
+    assert work_health(served) == (200, {"ok": True, "detail": "1 of 1 work processes running"})
     assert served.stop() == 0
     assert "roombot-work-0 exited (code -9), losing the work it had" in served.output()
+
+
+def test_workers_that_keep_dying_make_serve_unhealthy(served: ServeProcess) -> None:
+    for _ in range(3):
+        kill_worker(served)
+    status, check = work_health(served)
+    assert (status, check["ok"]) == (503, False)
+    assert check["detail"].startswith("work processes keep exiting: 3 in 60 s")
 
 
 def test_serve_stops_its_workers_when_it_stops(
