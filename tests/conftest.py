@@ -1,4 +1,5 @@
-"""Database fixtures for the whole suite: every test gets a migrated, empty store.
+"""Fixtures for the whole suite: every test gets a migrated, empty store, and a Slack
+stand-in of the demo workspace when it asks for `standin`.
 
 SQLite by default; set TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)
 to run the same tests on PostgreSQL. On PostgreSQL the session works in a schema of its own,
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, text
 
+from bot.slack_standin import RunningStandin, demo_workspace, start_slack_standin
 from storage.engine import default_database_url, is_sqlite, make_engine
 from storage.migrate import upgrade
 from storage.models import metadata
@@ -165,3 +167,10 @@ def engine(_migrated_engine: Engine, tmp_path: Path) -> Iterator[Engine]:
 def engine_url(engine: Engine) -> str:
     """The URL of this test's database, password included, for a subprocess or a CLI."""
     return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def standin() -> Iterator[RunningStandin]:
+    """The demo workspace's Slack stand-in (directories with other needs override this)."""
+    with start_slack_standin(demo_workspace()) as running:
+        yield running

@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.grammar_usage import USAGE
 from bot.listeners import registry
 from bot.local_slack import IdleExecutor, LocalSlack
-from bot.slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from bot.slack_standin import RunningStandin
 from tests.support.slack_stack import make_services
 
 REPO = Path(__file__).resolve().parents[1]
@@ -165,12 +165,6 @@ def test_the_manifest_is_for_http_mode_until_socket_mode_is_switched_on(
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[RunningEmulator]:
     with start_emulator(EmulatorConfig(seed=5)) as running:
-        yield running
-
-
-@pytest.fixture
-def standin() -> Iterator[RunningStandin]:
-    with start_slack_standin(demo_workspace()) as running:
         yield running
 
 

@@ -11,19 +11,13 @@ from sqlalchemy import Engine
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.config import Settings
 from bot.console import ConsoleSession
-from bot.slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from bot.slack_standin import RunningStandin
 from tests.support.slack_stack import Stack, make_services
 
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[RunningEmulator]:
     with start_emulator(EmulatorConfig(seed=3)) as running:
-        yield running
-
-
-@pytest.fixture
-def standin() -> Iterator[RunningStandin]:
-    with start_slack_standin(demo_workspace()) as running:
         yield running
 
 

@@ -15,7 +15,7 @@ from bot.app import build_services
 from bot.config import Settings
 from bot.reminder_worker import ReminderWorker
 from bot.services.container import Services
-from bot.slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from bot.slack_standin import RunningStandin
 from tests.bot.reminders.support import ManualClock, Rooms
 from tests.support.slack_stack import FAST_RETRY
 
@@ -23,12 +23,6 @@ from tests.support.slack_stack import FAST_RETRY
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[RunningEmulator]:
     with start_emulator(EmulatorConfig(seed=11)) as running:
-        yield running
-
-
-@pytest.fixture
-def standin() -> Iterator[RunningStandin]:
-    with start_slack_standin(demo_workspace()) as running:
         yield running
 
 

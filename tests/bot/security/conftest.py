@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.bot.listeners.conftest import emulator, stack, standin
+from tests.bot.listeners.conftest import emulator, stack
 
-__all__ = ["emulator", "stack", "standin"]
+__all__ = ["emulator", "stack"]  # `standin` comes from tests/conftest.py

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.http.serve import listen, serve_runtime
 from bot.runtime import Runtime, build_runtime
 from bot.services.ports import IdentityGateway, RoomsGateway
-from bot.slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from bot.slack_standin import RunningStandin
 from tests.bot.server.helpers import SIGNING_SECRET, HttpSlack
 from tests.support.slack_stack import FAST_RETRY
 
@@ -30,12 +30,6 @@ CLIENT_SECRET = "server-test-client-secret"
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[RunningEmulator]:
     with start_emulator(EmulatorConfig(seed=11)) as running:
-        yield running
-
-
-@pytest.fixture
-def standin() -> Iterator[RunningStandin]:
-    with start_slack_standin(demo_workspace()) as running:
         yield running
 
 
