@@ -12,7 +12,8 @@ from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.adapters.acs import make_acs_gateways
 from bot.app import build_services
 from bot.config import Settings
-from tests.bot.reconcile.support import ManualClock, World
+from tests.bot.reconcile.support import World
+from tests.support.clock import ManualClock
 from tests.support.slack_stack import FAST_RETRY
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -21,25 +21,11 @@ from bot.services.new_room import NewRoom, acs_request_id
 from storage import rooms as room_repo
 from storage.models import AuditEventRow, RoomRow
 from storage.session import session_scope
+from tests.support.clock import ManualClock
 
 WS = Workspace("", "T0ALPHA")
 OTHER_WS = Workspace("", "T0BRAVO")
 ANA, BEN, CHO = "U06ANA1001", "U06BEN1002", "U06CHO1003"
-
-
-class ManualClock:
-    """Starts at the real now (the emulator checks windows against real time), then moves
-    only when told."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @dataclass

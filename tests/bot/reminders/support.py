@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -27,24 +27,6 @@ from storage.session import session_scope
 WS = Workspace("", "T0DEMO")  # the stand-in's demo workspace
 ANA, BEN = "U06ANA1001", "U06BEN1002"
 GENERAL = "C0GENERAL"
-
-
-class ManualClock:
-    """Starts at the real now (the ACS emulator checks windows against real time), then
-    moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
 
 
 @dataclass

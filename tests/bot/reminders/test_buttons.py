@@ -16,7 +16,8 @@ from bot.reminder_worker import ReminderWorker
 from bot.services.container import Services
 from bot.services.model import RoomDetails
 from bot.slack_standin import RunningStandin
-from tests.bot.reminders.support import ANA, BEN, GENERAL, ManualClock, Rooms
+from tests.bot.reminders.support import ANA, BEN, GENERAL, Rooms
+from tests.support.clock import ManualClock
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 

@@ -20,12 +20,12 @@ from tests.bot.reminders.support import (
     ANA,
     GENERAL,
     WS,
-    ManualClock,
     Rooms,
     all_text,
     button_values,
     posts,
 )
+from tests.support.clock import ManualClock
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 

@@ -10,7 +10,8 @@ import pytest
 from bot.services.access import Actor
 from bot.services.errors import AccessDenied
 from bot.services.records import RoomKey
-from tests.bot.reminders.support import ANA, BEN, WS, ManualClock, Rooms
+from tests.bot.reminders.support import ANA, BEN, WS, Rooms
+from tests.support.clock import ManualClock
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 

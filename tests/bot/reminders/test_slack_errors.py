@@ -9,7 +9,8 @@ import pytest
 
 from bot.reminder_worker import ReminderWorker
 from bot.slack_standin import RunningStandin
-from tests.bot.reminders.support import ANA, WS, ManualClock, Rooms, posts
+from tests.bot.reminders.support import ANA, WS, Rooms, posts
+from tests.support.clock import ManualClock
 
 DAY = timedelta(days=1)
 
