@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.services.model import Member, Role, RoomDetails, RoomState, Workspace
+from tests.support.block_kit import every_object
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -62,16 +63,6 @@ def members() -> Callable[[int], tuple[Member, ...]]:
     return many_members
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 def _check_blocks(blocks: list[dict[str, Any]]) -> None:
     block_ids = [b["block_id"] for b in blocks if "block_id" in b]
     assert len(block_ids) == len(set(block_ids)), "block_ids must be unique on a surface"
@@ -115,7 +106,7 @@ def texts() -> Callable[[Any], list[str]]:
 
     def collect(surface: Any) -> list[str]:
         found = [surface["text"]] if isinstance(surface.get("text"), str) else []
-        for node in _walk(surface):
+        for node in every_object(surface):
             if node.get("type") in ("plain_text", "mrkdwn"):
                 found.append(node["text"])
         return found

@@ -10,6 +10,8 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from tests.support.block_kit import every_object
+
 # Markup RoomBot itself writes: mentions of ids it knows, its channel, and local-time dates.
 _OURS = re.compile(r"<(?:@(?:U0ORGANIZER|U0ALICE|U0BOB)|#C0CHANNEL|!date\^\d+\^[^<>|]*\|[^<>]*)>")
 _MARKUP = re.compile(r"<[^<>]*>")
@@ -55,16 +57,6 @@ def foreign_markup(surface: Any) -> list[str]:
     return found
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 def limit_breaches(blocks: list[dict[str, Any]]) -> list[str]:
     """Each Block Kit limit a list of blocks breaks, described; [] when all hold."""
     broken: list[str] = []
@@ -88,7 +80,7 @@ def limit_breaches(blocks: list[dict[str, Any]]) -> list[str]:
             broken.append("actions elements")
         if kind == "input":
             over("input label", block["label"]["text"], LIMITS["label"])
-        for node in _walk(block):
+        for node in every_object(block):
             if node.get("type") == "button":
                 over("button text", node["text"]["text"], LIMITS["button"])
                 over("button value", node.get("value", "v"), LIMITS["value"])
