@@ -87,38 +87,32 @@ def test_a_crowd_of_open_rooms_does_not_hide_the_upcoming_ones(
     assert any(t.startswith("*#500* ") for t in texts(view))
 
 
-def test_the_admin_section_is_shown_to_admins(now: datetime) -> None:
-    extra = {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": "audit"},
-        "block_id": "audit_summary",
-    }
-    view = app_home(
+AUDIT_SECTION = {
+    "type": "section",
+    "text": {"type": "mrkdwn", "text": "audit"},
+    "block_id": "audit_summary",
+}
+
+
+def empty_home_with_audit_section(now: datetime, *, is_admin: bool) -> dict[str, Any]:
+    return app_home(
         rooms_upcoming=[],
         rooms_open=[],
         rooms_ended=[],
         now=now,
-        is_admin=True,
-        admin_section=[extra],
+        is_admin=is_admin,
+        admin_section=[AUDIT_SECTION],
     )
-    assert view["blocks"][-1] == extra
+
+
+def test_the_admin_section_is_shown_to_admins(now: datetime) -> None:
+    view = empty_home_with_audit_section(now, is_admin=True)
+    assert view["blocks"][-1] == AUDIT_SECTION
 
 
 def test_the_admin_section_is_hidden_from_everyone_else(now: datetime) -> None:
-    extra = {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": "audit"},
-        "block_id": "audit_summary",
-    }
-    view = app_home(
-        rooms_upcoming=[],
-        rooms_open=[],
-        rooms_ended=[],
-        now=now,
-        is_admin=False,
-        admin_section=[extra],
-    )
-    assert extra not in view["blocks"]
+    view = empty_home_with_audit_section(now, is_admin=False)
+    assert AUDIT_SECTION not in view["blocks"]
 
 
 def test_a_huge_admin_section_still_leaves_a_valid_home(
