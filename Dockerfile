@@ -20,6 +20,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY README.md ./
 COPY bot ./bot
 COPY acs_emulator ./acs_emulator
+COPY slack_standin ./slack_standin
 COPY storage ./storage
 RUN uv sync --frozen --no-dev
 

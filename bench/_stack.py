@@ -310,8 +310,8 @@ def database_url(postgres: str | None, workdir: Path) -> str:
 
 
 def _standin_main(conn: Connection, events: Any, extra_users: int, channels: int) -> None:
-    from bot.slack_standin import demo_workspace, start_slack_standin
-    from bot.slack_standin.workspace import Channel, User
+    from slack_standin import demo_workspace, start_slack_standin
+    from slack_standin.workspace import Channel, User
 
     workspace = demo_workspace()
     general = workspace.channel("general")

@@ -27,10 +27,10 @@ from bot.console_input import ConsoleInputError, state_values
 from bot.console_output import Transcript
 from bot.console_surfaces import find_surface
 from bot.console_verbs import VERBS
-from bot.local_slack import IdleExecutor, LocalSlack
 from bot.reminder_worker import ReminderWorker, start_reminder_worker
 from bot.services.container import Services
-from bot.slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from slack_standin.bolt_sender import IdleExecutor, LocalSlack
 
 SETTLE_SECONDS = 60.0
 CONSOLE_REMINDER_POLL_SECONDS = 3.0  # reminders show up within a few seconds

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.slack_standin import Workspace
 from bot.when import parse_time
+from slack_standin import Workspace
 
 Json = dict[str, Any]
 YES = {"on", "yes", "true", "1", "y"}

@@ -9,8 +9,8 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
-from bot.slack_standin import SlackCall, Workspace
-from bot.slack_standin.render import render_message, render_view
+from slack_standin import SlackCall, Workspace
+from slack_standin.render import render_message, render_view
 
 Write = Callable[[str], None]
 

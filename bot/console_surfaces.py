@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 
 Json = dict[str, Any]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, text
 
-from bot.slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from slack_standin import RunningStandin, demo_workspace, start_slack_standin
 from storage.engine import default_database_url, is_sqlite, make_engine
 from storage.migrate import upgrade
 from storage.models import metadata

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("bot", "storage", "acs_emulator")
+PACKAGES = ("bot", "storage", "acs_emulator", "slack_standin")
 
 
 def module_name(path: Path) -> str:
@@ -52,12 +52,12 @@ def in_package(prefix: str) -> list[Path]:
 
 
 RULES = [
-    ("storage", ("bot", "acs_emulator", "slack_bolt", "slack_sdk", "azure")),
+    ("storage", ("bot", "acs_emulator", "slack_standin", "slack_bolt", "slack_sdk", "azure")),
     ("bot.services", ("slack_bolt", "slack_sdk", "azure", "bot.listeners", "bot.adapters")),
     ("bot.listeners", ("azure", "storage", "bot.adapters")),
     ("bot.blocks", ("azure", "storage", "bot.adapters")),
-    ("bot.slack_standin", ("azure", "storage", "bot.adapters", "bot.services")),
-    ("acs_emulator", ("bot", "storage", "azure")),
+    ("slack_standin", ("bot", "storage", "acs_emulator", "azure")),
+    ("acs_emulator", ("bot", "storage", "slack_standin", "azure")),
 ]
 
 

@@ -25,8 +25,8 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.grammar_usage import USAGE
 from bot.listeners import registry
-from bot.local_slack import IdleExecutor, LocalSlack
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
+from slack_standin.bolt_sender import IdleExecutor, LocalSlack
 from tests.support.slack_stack import make_services
 
 REPO = Path(__file__).resolve().parents[1]

@@ -27,7 +27,7 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from storage.models import AuditEventRow
 
 SLACK_TOKEN: Final = "Slack token"

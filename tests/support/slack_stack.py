@@ -14,7 +14,7 @@ from bot.app import build_services
 from bot.config import Settings
 from bot.console import ConsoleSession
 from bot.services.container import Services
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 
 FAST_RETRY = RetrySettings(total=2, backoff_factor_s=0.01, backoff_max_s=0.02, connect_timeout_s=1)
 

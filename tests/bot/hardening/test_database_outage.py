@@ -21,7 +21,7 @@ from sqlalchemy import make_url
 from acs_emulator import RunningEmulator
 from bot.services.health import DATABASE_DOWN
 from bot.services.uow import UNAVAILABLE
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision
 from tests.bot.server.conftest import Served, serving, single_workspace

@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 
 from bot.listeners.guard import SORRY
-from bot.slack_standin import Workspace
-from bot.slack_standin.workspace import Channel, User
+from slack_standin import Workspace
+from slack_standin.workspace import Channel, User
 from tests.support.slack_stack import Stack
 
 # What a finished command may say. Successes first, then every domain error a command in the

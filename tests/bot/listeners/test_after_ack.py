@@ -13,7 +13,7 @@ from slack_bolt import Ack, App
 from slack_bolt.authorization import AuthorizeResult
 
 from bot.listeners.after_ack import InThreads, ack_then
-from bot.local_slack import LocalSlack
+from slack_standin.bolt_sender import LocalSlack
 
 SECRET = "after-ack-secret"
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.services.model import RoomState
 from bot.services.records import RoomKey
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.support.slack_stack import Stack
 
 ANA, BEN, CHO, OLD, HELPER = "U06ANA1001", "U06BEN1002", "U06CHO1003", "U06OLD1006", "U06HLP1007"

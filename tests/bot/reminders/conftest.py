@@ -15,7 +15,7 @@ from bot.app import build_services
 from bot.config import Settings
 from bot.reminder_worker import ReminderWorker
 from bot.services.container import Services
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.reminders.support import Rooms
 from tests.support.clock import ManualClock
 from tests.support.slack_stack import FAST_RETRY

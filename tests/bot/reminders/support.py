@@ -18,7 +18,7 @@ from bot.services.container import Services
 from bot.services.model import RoomDetails, Workspace
 from bot.services.new_room import NewRoom
 from bot.services.records import RoomKey
-from bot.slack_standin import SlackCall
+from slack_standin import SlackCall
 from storage import reminders as repo
 from storage import rooms as room_repo
 from storage.models import ReminderRow

@@ -15,7 +15,7 @@ from bot.console_surfaces import find_surface
 from bot.reminder_worker import ReminderWorker
 from bot.services.container import Services
 from bot.services.model import RoomDetails
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.reminders.support import ANA, BEN, GENERAL, Rooms
 from tests.support.clock import ManualClock
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.support import secret_scan
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -13,7 +13,7 @@ from bot.services.container import Services
 from bot.services.model import RoomState
 from bot.services.records import RoomKey
 from bot.services.reminder_rules import Skip
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from storage import rooms as room_repo
 from storage.session import session_scope
 from tests.bot.reminders.support import (

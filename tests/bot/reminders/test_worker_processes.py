@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
-from bot.slack_standin import RunningStandin, SlackCall
+from slack_standin import RunningStandin, SlackCall
 from storage.models import ReminderRow, RoomRow
 from storage.session import session_scope
 

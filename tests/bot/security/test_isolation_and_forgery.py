@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot.blocks import ids
-from bot.local_slack import LocalSlack
 from bot.services.model import Role, RoomDetails, RoomState, Workspace
 from bot.services.records import RoomKey
+from slack_standin.bolt_sender import LocalSlack
 from storage.models import AuditEventRow
 from tests.support.slack_stack import Stack
 

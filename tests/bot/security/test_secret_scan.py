@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack_standin.calls import SlackCall
+from slack_standin.calls import SlackCall
 from tests.support.secret_scan import (
     ACS_KEY,
     ACS_TOKEN,

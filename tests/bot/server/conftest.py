@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.http.serve import listen, serve_runtime
 from bot.runtime import Runtime, build_runtime
 from bot.services.ports import IdentityGateway, RoomsGateway
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.server.helpers import SIGNING_SECRET, HttpSlack
 from tests.support.slack_stack import FAST_RETRY
 

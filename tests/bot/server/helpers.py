@@ -19,7 +19,7 @@ from typing import IO, Any, cast
 
 from slack_bolt import App, BoltResponse
 
-from bot.local_slack import LocalSlack
+from slack_standin.bolt_sender import LocalSlack
 from tests.support import secret_scan
 
 SIGNING_SECRET = "server-test-signing-secret"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.server.conftest import Served
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from bot.http.routes import wsgi_app
 from bot.http.server import HttpServer
 from bot.services.health import HealthCheck
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from storage.engine import make_engine
 from tests.bot.server.conftest import fast_gateways, serving, settings_for
 from tests.bot.server.helpers import free_port, http

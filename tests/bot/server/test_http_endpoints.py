@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from bot.blocks import ids
-from bot.slack_standin import RunningStandin, SlackCall
+from slack_standin import RunningStandin, SlackCall
 from tests.bot.server.conftest import Served
 from tests.bot.server.helpers import HttpSlack, http
 

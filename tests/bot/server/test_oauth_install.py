@@ -14,7 +14,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import Engine
 
 from bot.listeners.registry import BOT_SCOPES
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.server.conftest import CLIENT_ID, Served
 from tests.bot.server.helpers import HttpAnswer, HttpSlack, http
 from tests.bot.server.test_http_endpoints import ana_types, replied

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.server.conftest import CLIENT_SECRET, Served
 from tests.bot.server.helpers import SIGNING_SECRET
 from tests.bot.server.test_http_endpoints import ana_types, replied

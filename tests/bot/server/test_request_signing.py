@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.local_slack import APP_ID
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
+from slack_standin.bolt_sender import APP_ID
 from tests.bot.server.conftest import Served
 from tests.bot.server.helpers import SIGNING_SECRET, HttpSlack, http
 

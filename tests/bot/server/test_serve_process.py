@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import make_url
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.server.helpers import (
     SIGNING_SECRET,
     HttpSlack,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.listeners.cards import ChannelPacer
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.server.conftest import Served
 from tests.bot.server.test_http_endpoints import ana_types
 

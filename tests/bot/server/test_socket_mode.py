@@ -12,8 +12,8 @@ from acs_emulator import RunningEmulator
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
 from bot.services.errors import ConfigurationError
-from bot.slack_standin import RunningStandin
 from bot.socket_mode import run_socket_mode, socket_handler
+from slack_standin import RunningStandin
 from tests.bot.server.conftest import fast_gateways, single_workspace
 from tests.bot.server.socket_slack import FakeSocketSlack
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from acs_emulator import RunningEmulator
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.server.helpers import HttpSlack, ServeProcess, http, roombot_serve, wait_until
 from tests.bot.server.test_http_endpoints import ana_types, replied
 from tests.bot.server.test_serve_process import serve_env

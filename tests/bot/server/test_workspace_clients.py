@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from acs_emulator import RunningEmulator
 from bot.oauth import workspace_clients
 from bot.services.model import Workspace
-from bot.slack_standin import RunningStandin
+from slack_standin import RunningStandin
 from tests.bot.server.conftest import Served, multi_workspace, single_workspace
 from tests.bot.server.test_oauth_install import install, stored
 

@@ -1,0 +1,22 @@
+"""The Web API methods the stand-in answers, by Slack method name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_standin.methods import auth, chat, conversations, files, people, views
+from slack_standin.state import StandinState
+from slack_standin.wire import Args
+
+Handler = Callable[[StandinState, Args], dict[str, Any]]
+
+HANDLERS: dict[str, Handler] = {
+    **auth.HANDLERS,
+    **chat.HANDLERS,
+    **conversations.HANDLERS,
+    **files.HANDLERS,
+    **people.HANDLERS,
+    **views.HANDLERS,
+}
+NO_TOKEN_METHODS = auth.NO_TOKEN_METHODS

@@ -1,0 +1,150 @@
+"""From an HTTP request to Slack's answer: auth, arranged faults, the method, the record."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_standin.calls import CallLog, SlackCall
+from slack_standin.faults import Faults
+from slack_standin.methods import HANDLERS, NO_TOKEN_METHODS
+from slack_standin.respond import apply_response
+from slack_standin.state import StandinState
+from slack_standin.wire import (
+    ApiError,
+    Args,
+    basic_credentials,
+    bearer_token,
+    for_the_record,
+    parse_body,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class HttpRequest:
+    query: str
+    content_type: str
+    authorization: str | None
+    body: bytes
+
+
+@dataclass
+class HttpReply:
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Outcome:
+    """One call's result, before it becomes both an HTTP reply and a record."""
+
+    status: int = 200
+    payload: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+class Router:
+    def __init__(self, state: StandinState, faults: Faults, log: CallLog) -> None:
+        self.state = state
+        self.faults = faults
+        self.log = log
+
+    def api(self, method: str, request: HttpRequest) -> HttpReply:
+        args: dict[str, Any] = {}
+        token: str | None = None
+        try:
+            args = parse_body(request.body, request.content_type, request.query)
+            token = bearer_token(request.authorization, args)
+            args = {**basic_credentials(request.authorization), **args}
+            outcome = self._answer(method, args, token)
+        except ApiError as exc:
+            outcome = _failure(exc)
+        except Exception:
+            # A stand-in bug must read as a Slack 500 with a log, not as a dropped connection.
+            logger.exception("slack stand-in failed on %s", method)
+            outcome = _failure(ApiError("fatal_error", status=500))
+        self._record(method, args, token, outcome)
+        return HttpReply(
+            outcome.status, json.dumps(outcome.payload).encode(), headers=outcome.headers
+        )
+
+    def respond(self, url_id: str, request: HttpRequest) -> HttpReply:
+        payload: dict[str, Any] = {}
+        try:
+            payload = parse_body(request.body, "application/json", "")
+            self._raise_fault("response_url")
+            with self.state.lock:
+                target = self.state.responses.use(url_id, self.state.now())
+                apply_response(self.state, target, payload)
+            outcome = _Outcome(payload={"ok": True})
+        except ApiError as exc:
+            outcome = _failure(exc)
+        self._record("response_url", {**payload, "response_url_id": url_id}, None, outcome)
+        return _plain(outcome)
+
+    def upload(self, file_id: str, request: HttpRequest) -> HttpReply:
+        try:
+            self._raise_fault("upload_url")
+            with self.state.lock:
+                self.state.uploads.receive(file_id, request.body)
+            outcome = _Outcome(payload={"ok": True})
+        except ApiError as exc:
+            outcome = _failure(exc)
+        self._record("upload_url", {"file_id": file_id, "length": len(request.body)}, None, outcome)
+        if outcome.error:
+            return _plain(outcome)
+        return HttpReply(200, f"OK - {len(request.body)}".encode(), "text/plain")
+
+    def _answer(self, method: str, args: dict[str, Any], token: str | None) -> _Outcome:
+        handler = HANDLERS.get(method)
+        if handler is None:
+            raise ApiError("unknown_method")
+        headers = self._authenticate(method, token)
+        self._raise_fault(method)
+        with self.state.lock:
+            result = handler(self.state, Args(args))
+            # Round-trip now, under the lock, so later changes to stored objects can't leak in.
+            payload = json.loads(json.dumps({"ok": True, **result}))
+        return _Outcome(payload=payload, headers=headers)
+
+    def _authenticate(self, method: str, token: str | None) -> dict[str, str]:
+        if method in NO_TOKEN_METHODS:
+            return {}
+        if token is None:
+            raise ApiError("not_authed")
+        with self.state.lock:
+            if not self.state.tokens.allows(token):
+                raise ApiError("invalid_auth")
+            # Slack sends the token's scopes on every authenticated answer; Bolt reads it.
+            return {"x-oauth-scopes": ",".join(self.state.workspace.scopes)}
+
+    def _raise_fault(self, method: str) -> None:
+        fault = self.faults.take(method)
+        if fault is not None:
+            raise ApiError(fault.error, fault.status, fault.retry_after)
+
+    def _record(
+        self, method: str, args: Mapping[str, Any], token: str | None, out: _Outcome
+    ) -> None:
+        recorded = for_the_record(args)
+        at = self.state.now()
+        self.log.record(SlackCall(method, recorded, token, at, out.status, out.error, out.payload))
+
+
+def _failure(exc: ApiError) -> _Outcome:
+    headers = {} if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
+    return _Outcome(exc.status, {"ok": False, "error": exc.code}, headers, exc.code)
+
+
+def _plain(outcome: _Outcome) -> HttpReply:
+    """response_url and upload URLs answer in plain text, as Slack's do."""
+    text = outcome.error or "ok"
+    return HttpReply(outcome.status, text.encode(), "text/plain; charset=utf-8", outcome.headers)
