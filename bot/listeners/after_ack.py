@@ -9,11 +9,13 @@ Nothing touches the request once the ack listener has returned (RoomBot runs Bol
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import Any, Protocol
 
+from slack_bolt import BoltResponse
 from slack_bolt.kwargs_injection.args import Args
 
 log = logging.getLogger(__name__)
@@ -45,17 +47,27 @@ class InThreads:
 
 
 def ack_then(after: AfterAck, ack: Listener, work: Listener) -> Callable[[Args], None]:
-    """One Bolt listener: `ack` runs now, `work` after it (where `after` says); each is given
-    the listener arguments (`ack`, `body`, `client`, `respond`, …) its parameters name, as
-    Bolt would give them."""
+    """One Bolt listener: `ack` runs now, `work` after it (where `after` says) unless the ack
+    answered with inline errors; each is given the listener arguments (`ack`, `body`,
+    `client`, `respond`, …) its parameters name, as Bolt would give them."""
     ack_names, work_names = parameters(ack), parameters(work)
     start = after.bind(work)
 
     def listener(args: Args) -> None:
         ack(**{name: getattr(args, name) for name in ack_names})
+        if answered_with_errors(args.ack.response):
+            return
         start({name: getattr(args, name) for name in work_names})
 
     return listener
+
+
+def answered_with_errors(response: BoltResponse | None) -> bool:
+    """The ack put inline errors on the form: Slack keeps it open for the person to fix and
+    resubmit, so nothing may follow (a later `views.update` would wipe the messages out)."""
+    if response is None or not response.body.startswith("{"):
+        return False
+    return bool(json.loads(response.body).get("response_action") == "errors")
 
 
 def parameters(function: Listener) -> tuple[str, ...]:

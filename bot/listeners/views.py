@@ -73,9 +73,17 @@ def _room_key(body: dict[str, Any]) -> RoomKey:
     return RoomKey(number=room_number_from_metadata(body["view"].get("private_metadata", "")))
 
 
+def _tell_problems(it: Interaction, errors: dict[str, str]) -> None:
+    """Input the ack accepted went stale before the work ran (a start that has since passed):
+    the form is already replaced by the working view, so the result view says what to fix."""
+    it.tell(" ".join(errors.values()))
+
+
 def create(it: Interaction, body: dict[str, Any]) -> None:
     submission = read_create_submission(_values(body), now=it.now)
-    assert not isinstance(submission, dict)  # the ack already answered invalid input
+    if isinstance(submission, dict):
+        _tell_problems(it, submission)
+        return
     request = NewRoom(
         workspace=it.requester.workspace,
         organizer_id=it.requester.user_id,
@@ -93,13 +101,17 @@ def create(it: Interaction, body: dict[str, Any]) -> None:
 
 def edit(it: Interaction, body: dict[str, Any]) -> None:
     submission = read_edit_submission(_values(body), now=it.now)
-    assert isinstance(submission, EditSubmission)
+    if not isinstance(submission, EditSubmission):
+        _tell_problems(it, submission)
+        return
     apply_edit(it, _room_key(body), submission)
 
 
 def invite(it: Interaction, body: dict[str, Any]) -> None:
     submission = read_invite_submission(_values(body))
-    assert not isinstance(submission, dict)
+    if isinstance(submission, dict):
+        _tell_problems(it, submission)
+        return
     members = dict.fromkeys(submission.people, submission.role)
     ws, actor = it.requester.workspace, it.requester.actor
     apply_change(it, it.services.changes.add_members(ws, _room_key(body), actor, members))
