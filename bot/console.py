@@ -51,7 +51,9 @@ class ConsoleSession:
         client = WebClient(token=standin.bot_token, base_url=standin.base_url)
         signed = settings.model_copy(update={"slack_signing_secret": SecretStr(secret)})
         app = create_app(signed, services, client=client, executor=self.executor)
-        self.slack = LocalSlack(app, signing_secret=secret, team_id=self.workspace.team_id)
+        self.slack = LocalSlack(
+            app, signing_secret=secret, team_id=self.workspace.team_id, workspace=self.workspace
+        )
         self.transcript = Transcript(self.workspace, print)
         standin.subscribe(self.transcript.record)
         self.user, self.channel = self.workspace.user(user).id, self.workspace.channel(channel).id

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.blocks.text import unescape
 from bot.commands import (
     ChannelRef,
     PersonRef,
@@ -19,7 +20,7 @@ from bot.services.model import Role
 
 MAX_TITLE = 150  # a Block Kit header holds 150 characters: the room card's title must fit
 # Slack entities first, then quoted text (straight or curly, closing quote optional), then words.
-_TOKEN = re.compile(r'<[@#!][^<>]*>|["“”]([^"“”]*)["“”]?|[^\s"“”]+')
+_TOKEN = re.compile(r'(?P<reference><[@#!][^<>]*>)|["“”](?P<quoted>[^"“”]*)["“”]?|[^\s"“”]+')
 _TRAILING_PUNCTUATION = ",;:.!?)"
 _PERSON_FORMS: tuple[tuple[re.Pattern[str], Callable[[str], PersonRef]], ...] = (
     (re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>"), UserRef),
@@ -30,7 +31,6 @@ _PERSON_FORMS: tuple[tuple[re.Pattern[str], Callable[[str], PersonRef]], ...] = 
 _BROADCASTS = re.compile(r"(?:<!|@)(here|channel|everyone)(?:\|[^<>]*)?>?", re.IGNORECASE)
 ROLE_CHOICES = "presenter, attendee, consumer or collaborator"
 WHICH_ROLE = f"Which role? Use {ROLE_CHOICES}."
-_MENTION_STARTS = ("<@", "<#", "<!", "@")
 _MAX_ECHO = 60
 _ROOM_NUMBER = re.compile(r"#?([0-9]+)")
 
@@ -41,8 +41,17 @@ class GrammarError(Exception):
 
 @dataclass(frozen=True)
 class Token:
+    """A piece of the typed text, entities decoded. `reference` marks Slack's own `<@U…>`,
+    `<!subteam^…>` or `<#C…>`; text that only looks like one was typed, so it is not one."""
+
     text: str
     quoted: bool = False
+    reference: bool = False
+    typed: str = ""  # quoted text with its quotes, as it stands in a title
+
+    @property
+    def as_typed(self) -> str:
+        return self.typed or self.text
 
     @property
     def word(self) -> str:
@@ -55,10 +64,14 @@ def tokenize(text: str) -> list[Token]:
 
 
 def _token(match: re.Match[str]) -> Token:
-    quoted = match.group(1)
+    # Slack escapes every typed "<", so a "<@", "<#" or "<!" it sends opens one of its references.
+    if match.group("reference") is not None:
+        return Token(match.group(0), reference=True)
+    quoted = match.group("quoted")
     if quoted is not None:
-        return Token(" ".join(quoted.split()), quoted=True)
-    return Token(match.group(0))
+        typed = unescape(match.group(0))
+        return Token(" ".join(unescape(quoted).split()), quoted=True, typed=typed)
+    return Token(unescape(match.group(0)))
 
 
 def quote(text: str) -> str:
@@ -73,7 +86,9 @@ def words_of(tokens: Iterable[Token]) -> list[str]:
 
 def is_person(token: Token) -> bool:
     """Shaped like a mention (it may still fail to read as one)."""
-    return not token.quoted and len(token.text) > 1 and token.text.startswith(_MENTION_STARTS)
+    if token.quoted:
+        return False
+    return token.reference or (len(token.text) > 1 and token.text.startswith("@"))
 
 
 def person(token: Token) -> PersonRef:
@@ -82,7 +97,8 @@ def person(token: Token) -> PersonRef:
         text = text.rstrip(_TRAILING_PUNCTUATION)
     if _BROADCASTS.fullmatch(text):
         raise GrammarError(f"{quote(text)} isn't a person: mention people, groups or channels.")
-    for pattern, make_ref in _PERSON_FORMS:
+    forms = _PERSON_FORMS if token.reference else _PERSON_FORMS[-1:]  # typed: only "@name"
+    for pattern, make_ref in forms:
         match = pattern.fullmatch(text)
         if match is not None:
             return make_ref(match.group(1))
@@ -128,7 +144,11 @@ def _numbered_room(digits: str) -> RoomRef:
 
 
 def title(tokens: Sequence[Token]) -> str:
-    text = " ".join(" ".join(words_of(tokens)).split())
+    """A whole title in quotes is what is inside them; quotes within a title are part of it
+    (`R&D "north" sync` keeps its quotes)."""
+    whole = len(tokens) == 1 and tokens[0].quoted
+    pieces = [tokens[0].text] if whole else [token.as_typed for token in tokens]
+    text = " ".join(" ".join(pieces).split())
     if not text:
         raise GrammarError("The title is empty.")
     if len(text) > MAX_TITLE:

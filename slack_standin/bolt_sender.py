@@ -1,7 +1,8 @@
 """Plays Slack's part toward the Bolt app: signed commands, clicks, submissions and events.
 
 The offline console and the tests both use it, so both exercise the same listeners a real
-workspace would, through Bolt's signature check.
+workspace would, through Bolt's signature check, with what Slack really sends: typed text
+escaped as Slack escapes it, payloads in Slack's documented shapes (`payloads.py`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from urllib.parse import urlencode
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
-Json = dict[str, Any]
-APP_ID = "A0ROOMBOT"
+from slack_standin import payloads
+from slack_standin.payloads import Json, Sender
+from slack_standin.typed_text import as_slack_sends
+from slack_standin.workspace import Workspace
 
 
 class IdleExecutor(ThreadPoolExecutor):
@@ -48,7 +51,11 @@ class IdleExecutor(ThreadPoolExecutor):
 
 
 class LocalSlack:
-    """Sends what Slack would send for one workspace, signed with the app's secret."""
+    """Sends what Slack would send for one workspace, signed with the app's secret.
+
+    With `workspace`, typed names (`@ana`, `@design`, `#design`) become Slack's references and
+    payloads carry the user, channel and team names Slack sends beside the ids.
+    """
 
     def __init__(
         self,
@@ -58,12 +65,18 @@ class LocalSlack:
         team_id: str,
         enterprise_id: str = "",
         clock: Callable[[], float] = time.time,
+        workspace: Workspace | None = None,
     ) -> None:
         self.app = app
-        self.team_id = team_id
+        self.team_id = team_id  # a test may switch workspaces between requests
         self.enterprise_id = enterprise_id
+        self.workspace = workspace
         self._signer = SignatureVerifier(signing_secret)
         self._clock = clock
+
+    @property
+    def sender(self) -> Sender:
+        return Sender(self.team_id, self.enterprise_id, self.workspace)
 
     def signed_headers(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
         stamp = str(int(self._clock()) if timestamp is None else timestamp)
@@ -88,29 +101,19 @@ class LocalSlack:
         trigger_id: str,
         command: str = "/room",
     ) -> BoltResponse:
-        form = {
-            "token": "unused",
-            "team_id": self.team_id,
-            "enterprise_id": self.enterprise_id,
-            "channel_id": channel_id,
-            "user_id": user_id,
-            "command": command,
-            "text": text,
-            "response_url": response_url,
-            "trigger_id": trigger_id,
-            "api_app_id": APP_ID,
-        }
+        """`/command text` as the person typed it; Slack escapes it before sending."""
+        form = payloads.command_form(
+            self.sender,
+            user_id=user_id,
+            channel_id=channel_id,
+            command=command,
+            text=as_slack_sends(text, self.sender.workspace),
+            urls={"response_url": response_url, "trigger_id": trigger_id},
+        )
         return self.send(urlencode(form), "application/x-www-form-urlencoded")
 
     def interaction(self, payload: Json) -> BoltResponse:
-        envelope = {
-            "team": {"id": self.team_id},
-            "enterprise": {"id": self.enterprise_id} if self.enterprise_id else None,
-            "api_app_id": APP_ID,
-            "token": "unused",
-            **payload,
-        }
-        body = urlencode({"payload": json.dumps(envelope)})
+        body = urlencode({"payload": json.dumps(payload)})
         return self.send(body, "application/x-www-form-urlencoded")
 
     def press(
@@ -122,30 +125,32 @@ class LocalSlack:
         container: Json,
         response_url: str | None = None,
     ) -> BoltResponse:
-        """Click `action` (a button element as the app built it) on a message or a view."""
-        pressed = {**action, "action_ts": str(self._clock())}
-        pressed.setdefault("block_id", "unknown")
-        payload: Json = {
-            "type": "block_actions",
-            "user": {"id": user_id, "team_id": self.team_id},
-            "trigger_id": trigger_id,
-            "actions": [pressed],
-            **container,
-        }
+        """Click `action` (an element as the app built it, with its `block_id`) on a surface.
+
+        `container` holds the surface's fields: `container` and `channel` + `message` for a
+        message, `view` for a modal or the App Home. Slack sends no `message` for an
+        ephemeral one, and a `response_url` only for messages.
+        """
+        surface = dict(container)
+        if (surface.get("container") or {}).get("is_ephemeral"):
+            surface.pop("message", None)
+        if "channel" in surface:
+            surface["channel"] = self.sender.channel(str(surface["channel"]["id"]))
+        pressed = payloads.pressed_action(action, str(self._clock()))
+        fields: Json = {"trigger_id": trigger_id, **surface, "state": {"values": {}}}
         if response_url:
-            payload["response_url"] = response_url
-        return self.interaction(payload)
+            fields["response_url"] = response_url
+        fields["actions"] = [pressed]
+        return self.interaction(
+            payloads.interaction(self.sender, "block_actions", user_id, **fields)
+        )
 
     def submit(self, *, user_id: str, view: Json, values: Json, trigger_id: str) -> BoltResponse:
+        """Submit `view` (as Slack stored it: id, hash, metadata) with `values` as its state."""
         submitted = {**view, "state": {"values": values}}
+        fields = {"trigger_id": trigger_id, "view": submitted, "response_urls": []}
         return self.interaction(
-            {
-                "type": "view_submission",
-                "user": {"id": user_id, "team_id": self.team_id},
-                "trigger_id": trigger_id,
-                "view": submitted,
-                "response_urls": [],
-            }
+            payloads.interaction(self.sender, "view_submission", user_id, **fields)
         )
 
     def shortcut(
@@ -158,39 +163,28 @@ class LocalSlack:
         channel_id: str | None = None,
         response_url: str | None = None,
     ) -> BoltResponse:
-        payload: Json = {
-            "type": "message_action" if message else "shortcut",
-            "callback_id": callback_id,
-            "trigger_id": trigger_id,
-            "user": {"id": user_id, "team_id": self.team_id},
-        }
-        if message:
-            payload |= {
-                "message": message,
-                "channel": {"id": channel_id},
-                "response_url": response_url,
-            }
-        return self.interaction(payload)
+        """A global shortcut, or with `message` a message shortcut on it."""
+        fields: Json = {"callback_id": callback_id, "trigger_id": trigger_id}
+        fields["action_ts"] = str(self._clock())
+        if message is None:
+            payload = payloads.interaction(self.sender, "shortcut", user_id, **fields)
+            return self.interaction(payload)
+        fields |= {"channel": self.sender.channel(channel_id or ""), "message": message}
+        fields |= {"message_ts": message.get("ts"), "response_url": response_url}
+        return self.interaction(
+            payloads.interaction(self.sender, "message_action", user_id, **fields)
+        )
 
     def event(
         self, event: Json, *, event_id: str | None = None, retry_num: int | None = None
     ) -> BoltResponse:
-        envelope = {
-            "token": "unused",
-            "team_id": self.team_id,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
-            "event_time": int(self._clock()),
-            "authorizations": [{"team_id": self.team_id, "is_bot": True}],
-        }
-        extra = (
-            {}
-            if retry_num is None
-            else {
-                "x-slack-retry-num": str(retry_num),
-                "x-slack-retry-reason": "http_timeout",
-            }
+        envelope = payloads.event_envelope(
+            self.sender,
+            event,
+            event_id=event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+            event_time=int(self._clock()),
         )
+        extra = {}
+        if retry_num is not None:
+            extra = {"x-slack-retry-num": str(retry_num), "x-slack-retry-reason": "http_timeout"}
         return self.send(json.dumps(envelope), "application/json", **extra)

@@ -6,17 +6,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from slack_standin.dates import format_date
-from slack_standin.mrkdwn import Reader, render_mrkdwn
+from slack_standin.mrkdwn import Reader, decode_entities, render_mrkdwn
 
 Json = Mapping[str, Any]
 
 
 def text_of(obj: Json | None, reader: Reader) -> str:
-    """A composition text object: mrkdwn expanded, plain_text as written."""
+    """A composition text object: mrkdwn expanded, plain_text with its entities decoded."""
     if not obj:
         return ""
     text = str(obj.get("text", ""))
-    return render_mrkdwn(text, reader) if obj.get("type") == "mrkdwn" else text
+    return render_mrkdwn(text, reader) if obj.get("type") == "mrkdwn" else decode_entities(text)
 
 
 def describe(element: Json, reader: Reader) -> str:

@@ -26,10 +26,14 @@ class Reader:
 
 def render_mrkdwn(text: str, reader: Reader) -> str:
     """Mentions, channels, user groups, dates and links made readable; *bold* etc. kept."""
-    expanded = _SEQUENCE.sub(lambda m: _expand(m[1], reader), text)
+    return decode_entities(_SEQUENCE.sub(lambda m: _expand(m[1], reader), text))
+
+
+def decode_entities(text: str) -> str:
+    """Slack shows `&amp;`, `&lt;` and `&gt;` as the characters, in mrkdwn and plain_text."""
     for entity, char in _ENTITIES:
-        expanded = expanded.replace(entity, char)
-    return expanded
+        text = text.replace(entity, char)
+    return text
 
 
 def _expand(inner: str, reader: Reader) -> str:

@@ -12,6 +12,7 @@ from slack_standin.messages import Message
 from slack_standin.modals import View
 from slack_standin.responses import ResponseTarget
 from slack_standin.state import StandinState
+from slack_standin.typed_text import as_slack_sends
 from slack_standin.uploads import UploadedFile
 from slack_standin.workspace import Workspace
 
@@ -142,14 +143,16 @@ class RunningStandin:
             self._state.views.close(self._user_id(user))
 
     def post_user_message(self, channel: str, user: str, text: str, **extra: Any) -> str:
-        """A message a person wrote, e.g. for a message shortcut to act on; returns its ts."""
+        """A message a person typed, e.g. for a message shortcut to act on; returns its ts.
+
+        Slack stores typed text escaped, with known names as references (`typed_text`)."""
         with self._state.lock:
             ts = self._state.stamps.next()
             message = {
                 "type": "message",
                 "ts": ts,
                 "user": self._user_id(user),
-                "text": text,
+                "text": as_slack_sends(text, self.workspace),
                 **extra,
             }
             self._state.history.add(self._channel_id(channel), message)

@@ -179,7 +179,12 @@ def slack(
     client = WebClient(token=standin.bot_token, base_url=standin.base_url)
     app = create_app(settings, services, client=client, executor=executor)
     try:
-        yield LocalSlack(app, signing_secret=SIGNING_SECRET, team_id=standin.workspace.team_id)
+        yield LocalSlack(
+            app,
+            signing_secret=SIGNING_SECRET,
+            team_id=standin.workspace.team_id,
+            workspace=standin.workspace,
+        )
     finally:
         executor.wait_idle(SETTLE_SECONDS)  # lazy listeners finish before the store closes
         executor.shutdown(wait=True)

@@ -20,6 +20,13 @@ def escape(user_text: str) -> str:
     return user_text.translate(_ESCAPES)
 
 
+def unescape(slack_text: str) -> str:
+    """Typed text as the person typed it: Slack sends `&`, `<`, `>` in slash-command and
+    message text as entities. Decode once, on the way in; `escape` once on the way out."""
+    # "&amp;" last, so "&amp;lt;" (a typed "&lt;") becomes "&lt;", not "<".
+    return slack_text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def truncate(text: str, limit: int) -> str:
     """`text` if it fits in `limit` characters, else its start plus "…" (never a half token)."""
     if limit < 1:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.create_modal import CreateDefaults
-from bot.blocks.text import one_line, truncate
+from bot.blocks.text import one_line, truncate, unescape
 from bot.listeners.commands import show_create_modal
 from bot.services.model import Role
 
@@ -24,7 +24,9 @@ def defaults_from_message(message: dict[str, Any], channel_id: str | None) -> Cr
     """Title from the message's first line, attendees from the people it mentions."""
     text = str(message.get("text") or "")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
-    title = _without_dangling_words(one_line(_SLACK_MARKUP.sub("", first_line))) or "Room"
+    # Slack's references go; the typed text between them arrives entity-escaped.
+    typed = unescape(_SLACK_MARKUP.sub("", first_line))
+    title = _without_dangling_words(one_line(typed)) or "Room"
     people = list(dict.fromkeys(_MENTION.findall(text)))
     author = message.get("user")
     if author and author not in people:

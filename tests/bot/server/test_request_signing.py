@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 
 from slack_standin import RunningStandin
-from slack_standin.bolt_sender import APP_ID
+from slack_standin.payloads import APP_ID
 from tests.bot.server.conftest import Served
 from tests.bot.server.helpers import SIGNING_SECRET, HttpSlack, http
 
