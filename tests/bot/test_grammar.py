@@ -646,3 +646,26 @@ def test_any_text_yields_a_command_or_a_usage_error(text: str, zone: ZoneInfo) -
 def test_long_unreadable_text_is_echoed_cut_short() -> None:
     message = refused("audit since " + "friday " * 20).message
     assert message == f"I couldn't read “{('friday ' * 20)[:59]}…” as a time."
+
+
+# Text as Slack sends it: typed &, < and > arrive as entities and are read as typed
+
+
+def test_entities_in_a_typed_title_are_decoded_once() -> None:
+    assert created("R&amp;D &lt;core&gt; &amp;lt;").title == "R&D <core> &lt;"
+
+
+def test_a_quoted_title_keeps_the_characters_typed_inside_it() -> None:
+    assert created('"R&amp;D for &lt;all&gt;" for 2h').title == "R&D for <all>"
+
+
+def test_quotes_inside_a_longer_title_are_part_of_it() -> None:
+    assert created("R&amp;D \"north\" 'x'").title == "R&D \"north\" 'x'"
+
+
+def test_text_typed_to_look_like_a_mention_is_not_one() -> None:
+    assert refused("invite #12 &lt;@U06BEN1002&gt;").message.startswith("Who should I invite?")
+
+
+def test_a_typed_ampersand_joins_mentions() -> None:
+    assert invited("<@U1> &amp; <@U2>") == (UserRef("U1"), UserRef("U2"))
