@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
 from bot.services.errors import ConfigurationError
 from bot.socket_mode import run_socket_mode, socket_handler
-from slack_standin import RunningStandin
+from slack_standin import RunningStandin, payloads
 from tests.bot.server.conftest import fast_gateways, single_workspace
 from tests.bot.server.socket_slack import FakeSocketSlack
 
@@ -63,16 +63,20 @@ def test_a_slash_command_over_the_websocket_is_acked_on_it_and_answered(
     settings: Settings, standin: RunningStandin
 ) -> None:
     ana, general = standin.workspace.user("ana").id, standin.workspace.channel("general").id
-    command = {
-        "team_id": standin.workspace.team_id,
-        "channel_id": general,
-        "user_id": ana,
-        "command": "/room",
-        "text": "create Socketed",
-        "response_url": standin.new_response_url(general, ana),
-        "trigger_id": standin.new_trigger_id("ana"),
-        "api_app_id": "A0ROOMBOT",
-    }
+    command = payloads.command_form(
+        payloads.Sender(standin.workspace.team_id, workspace=standin.workspace),
+        user_id=ana,
+        channel_id=general,
+        command="/room",
+        text="create Socketed",
+        urls={
+            "response_url": standin.new_response_url(general, ana),
+            "trigger_id": standin.new_trigger_id("ana"),
+        },
+    )
+    # Socket Mode's envelope, as Slack sends it (apps.connections.open → WebSocket).
+    envelope = {"envelope_id": "env-1", "type": "slash_commands", "payload": command}
+    envelope |= {"accepts_response_payload": True, "retry_attempt": 0, "retry_reason": ""}
     with FakeSocketSlack(standin.root_url) as slack:
         update = {"slack_api_url": slack.api_url, "slack_app_token": SecretStr(APP_TOKEN)}
         stop = threading.Event()
@@ -84,7 +88,7 @@ def test_a_slash_command_over_the_websocket_is_acked_on_it_and_answered(
         running.start()
         try:
             slack.wait_connected()
-            slack.send({"envelope_id": "env-1", "type": "slash_commands", "payload": command})
+            slack.send(envelope)
             ack = slack.received.get(timeout=20)
             standin.wait_for("response_url", lambda call: "Room #1 is ready" in str(call.args))
         finally:
