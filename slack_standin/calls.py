@@ -31,6 +31,12 @@ class SlackCall:
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def reasons(self) -> list[str]:
+        """Why Slack refused the call, as its `response_metadata.messages` word it."""
+        metadata = self.response.get("response_metadata") or {}
+        return [str(m) for m in metadata.get("messages") or []] if not self.ok else []
+
 
 Listener = Callable[[SlackCall], None]
 
@@ -99,7 +105,8 @@ class CallLog:
 def _summary(call: SlackCall) -> str:
     outcome = "ok" if call.ok else f"error={call.error}"
     keys = {k: call.args[k] for k in ("channel", "user", "user_id", "ts", "text") if k in call.args}
-    return f"{call.method} {outcome} {keys}"
+    reasons = f" {call.reasons}" if call.reasons else ""
+    return f"{call.method} {outcome} {keys}{reasons}"
 
 
 def _notify(listener: Listener, call: SlackCall) -> None:

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from slack_standin.checks.views import view_problems
 from slack_standin.ids import IdMaker
 from slack_standin.wire import ApiError
 from slack_standin.workspace import Workspace
@@ -14,7 +15,6 @@ from slack_standin.workspace import Workspace
 View = dict[str, Any]
 TRIGGER_LIFETIME = 3.0  # seconds; Slack's documented limit
 MAX_STACK = 3  # modal views a user can have stacked
-MAX_BLOCKS = 100
 
 
 @dataclass
@@ -157,14 +157,7 @@ class ViewStore:
 
 def check_view(payload: Any, view_type: str) -> View:
     """Slack's own checks on a view payload, answered with its `invalid_arguments`."""
-    if not isinstance(payload, dict) or payload.get("type") != view_type:
-        raise ApiError("invalid_arguments")
-    blocks = payload.get("blocks")
-    if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
-        raise ApiError("invalid_arguments")
-    needs_submit = any(b.get("type") == "input" for b in blocks if isinstance(b, dict))
-    if view_type == "modal" and (
-        not payload.get("title") or (needs_submit and not payload.get("submit"))
-    ):
-        raise ApiError("invalid_arguments")
-    return payload
+    reasons = view_problems(payload, view_type)
+    if reasons:
+        raise ApiError("invalid_arguments", messages=reasons)
+    return dict(payload)

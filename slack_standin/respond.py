@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_standin.messages import Message, bot_message, content_of
+from slack_standin.checks.messages import checked_content
+from slack_standin.messages import Message, bot_message
 from slack_standin.responses import ResponseTarget
 from slack_standin.state import StandinState
+from slack_standin.wire import ApiError
 
 
 def apply_response(state: StandinState, target: ResponseTarget, payload: dict[str, Any]) -> None:
+    try:
+        _apply(state, target, payload)
+    except ApiError as exc:
+        # A response_url answers a body it refuses (no_text, invalid_blocks, …) with HTTP 400.
+        raise ApiError(exc.code, 400, messages=exc.messages, fields=exc.fields) from exc
+
+
+def _apply(state: StandinState, target: ResponseTarget, payload: dict[str, Any]) -> None:
     if _flag(payload.get("delete_original")):
         _delete_original(state, target)
     elif _flag(payload.get("replace_original")) and target.original_ts is not None:
-        _replace_original(state, target, content_of(payload))
+        _replace_original(state, target, checked_content(payload))
     elif payload.get("response_type") == "in_channel":
         _post_in_channel(state, target, payload)
     else:
@@ -22,8 +32,9 @@ def apply_response(state: StandinState, target: ResponseTarget, payload: dict[st
 
 def _post_in_channel(state: StandinState, target: ResponseTarget, payload: dict[str, Any]) -> None:
     # response_url works where the bot is not a member: no membership check here.
+    content = checked_content(payload)
     ts = state.stamps.next()
-    message = bot_message(state.workspace.team_id, state.bot_identity(), ts, content_of(payload))
+    message = bot_message(state.workspace.team_id, state.bot_identity(), ts, content)
     if payload.get("thread_ts"):
         message["thread_ts"] = str(payload["thread_ts"])
     state.history.add(target.channel_id, message)
@@ -31,8 +42,9 @@ def _post_in_channel(state: StandinState, target: ResponseTarget, payload: dict[
 
 
 def _post_ephemeral(state: StandinState, target: ResponseTarget, payload: dict[str, Any]) -> None:
+    content = checked_content(payload)
     entry: Message = {"type": "message", "ts": state.stamps.next(), "channel": target.channel_id}
-    entry.update({"user": target.user_id, "source": "response_url", **content_of(payload)})
+    entry.update({"user": target.user_id, "source": "response_url", **content})
     state.ephemerals.add(entry)
     target.original_ts, target.original_is_ephemeral = entry["ts"], True
 

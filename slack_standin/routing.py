@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_standin.calls import CallLog, SlackCall
+from slack_standin.checks.methods import refuse_unmet_rules
 from slack_standin.faults import Faults
 from slack_standin.methods import HANDLERS, NO_TOKEN_METHODS
 from slack_standin.respond import apply_response
@@ -110,6 +111,7 @@ class Router:
         headers = self._authenticate(method, token)
         self._raise_fault(method)
         with self.state.lock:
+            refuse_unmet_rules(method, args, self.state.workspace.scopes)
             result = handler(self.state, Args(args))
             # Round-trip now, under the lock, so later changes to stored objects can't leak in.
             payload = json.loads(json.dumps({"ok": True, **result}))
@@ -141,7 +143,12 @@ class Router:
 
 def _failure(exc: ApiError) -> _Outcome:
     headers = {} if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
-    return _Outcome(exc.status, {"ok": False, "error": exc.code}, headers, exc.code)
+    payload: dict[str, Any] = {"ok": False, "error": exc.code, **exc.fields}
+    if exc.messages:
+        # Slack's reasons, e.g. "[ERROR] … [json-pointer:/blocks/0/text]": a plain-text
+        # response_url answer drops them, but the call log keeps this payload.
+        payload["response_metadata"] = {"messages": exc.messages}
+    return _Outcome(exc.status, payload, headers, exc.code)
 
 
 def _plain(outcome: _Outcome) -> HttpReply:

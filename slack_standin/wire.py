@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -16,13 +16,28 @@ _SECRETS = frozenset({"client_secret", "refresh_token"})
 
 
 class ApiError(Exception):
-    """A Slack error response: `{"ok": false, "error": code}`."""
+    """A Slack error response: `{"ok": false, "error": code}`.
 
-    def __init__(self, code: str, status: int = 200, retry_after: int | None = None) -> None:
+    `messages` are the human-readable reasons Slack adds under `response_metadata.messages`
+    (`"[ERROR] … [json-pointer:/blocks/0/text]"`); `fields` are extra top-level fields some
+    errors carry, e.g. `needed` and `provided` on `missing_scope`.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        status: int = 200,
+        retry_after: int | None = None,
+        *,
+        messages: Sequence[str] = (),
+        fields: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.status = status
         self.retry_after = retry_after
+        self.messages = list(messages)
+        self.fields = dict(fields or {})
 
 
 def parse_body(raw: bytes, content_type: str, query: str) -> dict[str, Any]:

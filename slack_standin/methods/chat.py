@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_standin.messages import Message, bot_message, content_of
+from slack_standin.checks.messages import checked_content
+from slack_standin.messages import Message, bot_message
 from slack_standin.state import StandinState
 from slack_standin.wire import ApiError, Args
 
 
 def post_message(state: StandinState, args: Args) -> dict[str, Any]:
+    content = checked_content(args.raw)
     channel = state.postable_channel(args.text("channel"))
     ts = state.stamps.next()
-    message = bot_message(state.workspace.team_id, state.bot_identity(), ts, content_of(args.raw))
+    message = bot_message(state.workspace.team_id, state.bot_identity(), ts, content)
     thread_ts = args.text("thread_ts")
     if thread_ts:
         message["thread_ts"] = thread_ts
@@ -21,20 +23,22 @@ def post_message(state: StandinState, args: Args) -> dict[str, Any]:
 
 
 def update(state: StandinState, args: Args) -> dict[str, Any]:
+    content = checked_content(args.raw)
     channel = state.visible_channel(args.text("channel"))
     message = _own_message(state, channel.id, args.text("ts"), "cant_update_message")
-    message.update(content_of(args.raw))
+    message.update(content)
     message["edited"] = {"user": state.workspace.bot_user_id, "ts": state.stamps.next()}
     return {"channel": channel.id, "ts": message["ts"], "text": message["text"], "message": message}
 
 
 def post_ephemeral(state: StandinState, args: Args) -> dict[str, Any]:
+    content = checked_content(args.raw)
     channel = state.postable_channel(args.text("channel"))
     user = state.user(args.text("user"))
     if not channel.is_im and user.id not in channel.members:
         raise ApiError("user_not_in_channel")
     entry: Message = {"type": "message", "ts": state.stamps.next(), "channel": channel.id}
-    entry.update({"user": user.id, "source": "chat.postEphemeral", **content_of(args.raw)})
+    entry.update({"user": user.id, "source": "chat.postEphemeral", **content})
     if args.text("thread_ts"):
         entry["thread_ts"] = args.text("thread_ts")
     state.ephemerals.add(entry)

@@ -13,7 +13,11 @@ from slack_sdk.signature import SignatureVerifier
 from slack_standin import RunningStandin
 
 SECRET = "signing-secret"
-MODAL = {"type": "modal", "title": {"type": "plain_text", "text": "Create room"}, "blocks": []}
+MODAL = {
+    "type": "modal",
+    "title": {"type": "plain_text", "text": "Create room"},
+    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Loading…"}}],
+}
 
 
 def _app(standin: RunningStandin) -> App:
