@@ -127,9 +127,10 @@ def _lookup(table: dict[str, _T], key: str, name_of: Callable[[_T], str], kind: 
 
 # The demo data: ids look like Slack's so code that checks prefixes (U/B/C/D/S/T) sees real shapes.
 ROOMBOT_USER_ID = "U06RMB1000"
+# The bot scopes of manifest.yml (tests/slack_standin/test_workspace.py keeps them equal).
 _SCOPES = (
-    "chat:write,chat:write.public,commands,im:write,users:read,users:read.email,"
-    "channels:read,groups:read,usergroups:read,files:write"
+    "channels:read,chat:write,chat:write.public,commands,files:write,groups:read,im:write,"
+    "usergroups:read,users:read"
 )
 
 

@@ -29,8 +29,8 @@ def _profile(workspace: Workspace, user: User) -> dict[str, Any]:
     profile.update(
         {"team": workspace.team_id, "image_48": f"https://avatars.example/{user.id}.png"}
     )
-    if user.email is not None:
-        profile["email"] = user.email
+    if user.email is not None and "users:read.email" in workspace.scopes:
+        profile["email"] = user.email  # Slack shows e-mail only to apps granted this scope
     if user.bot_id is not None:
         profile["bot_id"] = user.bot_id
     return profile

@@ -7,7 +7,7 @@ from slack_sdk.errors import SlackApiError
 from slack_standin import RunningStandin
 
 
-def test_users_info_gives_the_time_zone_and_email(slack: WebClient) -> None:
+def test_users_info_gives_the_time_zone(slack: WebClient) -> None:
     user = slack.users_info(user="U06CHO1003")["user"]
 
     assert (user["tz"], user["tz_offset"], user["tz_label"]) == (
@@ -15,7 +15,17 @@ def test_users_info_gives_the_time_zone_and_email(slack: WebClient) -> None:
         32400,
         "Japan Standard Time",
     )
-    assert user["profile"]["email"] == "cho@demo.example"
+
+
+def test_users_info_gives_the_email_only_with_users_read_email(
+    slack: WebClient, standin: RunningStandin
+) -> None:
+    hidden = slack.users_info(user="U06CHO1003")["user"]["profile"]
+    standin.workspace.scopes.append("users:read.email")
+
+    shown = slack.users_info(user="U06CHO1003")["user"]["profile"]
+
+    assert ("email" in hidden, shown["email"]) == (False, "cho@demo.example")
 
 
 def test_users_info_marks_the_workspace_admin(slack: WebClient) -> None:

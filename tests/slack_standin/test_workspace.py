@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from slack_standin import demo_workspace
+
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 
 
 def test_users_are_found_by_id_and_by_name() -> None:
@@ -48,3 +53,9 @@ def test_display_name_covers_users_channels_and_groups() -> None:
     names = [workspace.display_name(i) for i in ("U06BEN1002", "C0DESIGN", "S0DESIGN", "X1")]
 
     assert names == ["ben", "design", "design", "X1"]
+
+
+def test_the_demo_workspace_grants_exactly_the_manifests_bot_scopes() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text())
+
+    assert sorted(demo_workspace().scopes) == sorted(manifest["oauth_config"]["scopes"]["bot"])
