@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn
 
 from acs_emulator.config import EmulatorConfig
@@ -20,6 +22,7 @@ from acs_emulator.server import RunningEmulator, start_emulator
 
 DEFAULT_PORT = 8765
 _PROG = "acs-emulator"
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -33,15 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         arguments = _parser().parse_args(argv)
     except SystemExit as stop:  # --help (0) or a bad flag (2): return, so callers may go on
         return int(stop.code or 0)
-    stop_requested = threading.Event()
-    with _signals_setting(stop_requested):  # before announcing: an early signal must not kill us
+    with _stop_signals() as stop_signal:  # before announcing: an early signal must not kill us
         emulator = _start(_config(arguments))
         if isinstance(emulator, int):
             return emulator
         with emulator:
             _announce(emulator)
-            while not stop_requested.wait(0.5):
-                pass
+            stop_signal.recv(1)  # returns once SIGINT or SIGTERM has arrived, even an early one
     return 0
 
 
@@ -67,22 +68,38 @@ def _announce(emulator: RunningEmulator) -> None:
 
 
 @contextmanager
-def _signals_setting(stop_requested: threading.Event) -> Iterator[None]:
-    """SIGINT and SIGTERM set the event while inside; the previous handlers come back after.
-    Handlers can only be installed from the main thread; elsewhere this does nothing."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    signals = (signal.SIGINT, signal.SIGTERM)
-    previous = {signum: signal.getsignal(signum) for signum in signals}
-    for signum in signals:
-        signal.signal(signum, lambda signum, frame: stop_requested.set())
+def _stop_signals() -> Iterator[socket.socket]:
+    """A socket that turns readable on SIGINT or SIGTERM while inside; the previous handlers come
+    back after. Handlers can only be installed from the main thread; elsewhere no signal comes."""
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)  # set_wakeup_fd requires it: a signal must never block on it
+    with reader, writer:
+        if threading.current_thread() is not threading.main_thread():
+            yield reader
+            return
+        with _signals_written_to(writer):
+            yield reader
+
+
+@contextmanager
+def _signals_written_to(writer: socket.socket) -> Iterator[None]:
+    """Python's C-level handler writes the signal number to `writer`, from any thread and taking
+    no lock. Not a Python handler that sets a threading.Event: it runs in the main thread, maybe
+    while that thread holds the Event's own lock inside Event.wait(), and then waits for that
+    lock forever, so the emulator hangs and ignores every later SIGTERM."""
+    previous_fd = signal.set_wakeup_fd(writer.fileno())  # first, so no signal goes unwritten
+    previous = {signum: signal.signal(signum, _only_wake) for signum in _STOP_SIGNALS}
     try:
         yield
     finally:
         for signum, handler in previous.items():
             if handler is not None:  # None: installed outside Python; cannot be restored
                 signal.signal(signum, handler)
+        signal.set_wakeup_fd(previous_fd)
+
+
+def _only_wake(signum: int, frame: FrameType | None) -> None:
+    """Nothing to do here: having a Python handler is what makes the wakeup socket written."""
 
 
 def _config(arguments: argparse.Namespace) -> EmulatorConfig:
