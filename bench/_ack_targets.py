@@ -1,5 +1,5 @@
 """The anchors bench_ack measures `roombot serve` against, each served by the same stack as
-serve (bot.http.server.HttpServer: waitress, 16 threads) in its own process:
+serve (bot.run_modes.http_server.HttpServer: waitress, 16 threads) in its own process:
 
   floor  a WSGI endpoint that only checks the Slack signature and answers 200
   bolt   a bare slack_bolt.App with default settings whose `/room` listener only acks
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.http.server import HttpServer
+from bot.run_modes.http_server import HttpServer
 
 SIGNING_SECRET = "bench-signing-secret"  # noqa: S105 - the benchmarks' own, see _stack.py
 

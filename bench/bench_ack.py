@@ -4,7 +4,8 @@ server stack, with the ACS emulator answering at once and then after 2 s.
 Usage: uv run python bench/bench_ack.py [--serial 300] [--concurrent 50] [--burst 1000]
        [--latencies 0,2000] [--postgres URL]
 
-Targets, each in its own process, all on bot.http.server.HttpServer (waitress, 16 threads):
+Targets, each in its own process, all on bot.run_modes.http_server.HttpServer
+(waitress, 16 threads):
   floor  only verifies the Slack signature and answers 200 (bench/_ack_targets.py)
   bolt   a bare slack_bolt.App with default settings whose /room listener only acks
   pbr    that bare app with process_before_response=True, as RoomBot runs Bolt (extra anchor:

@@ -2,7 +2,8 @@
 
     uv run python bench/fuzz_grammar.py [N]
 
-The normal suite runs 1,000 of these (tests/bot/test_grammar.py; ROOMBOT_FUZZ_EXAMPLES raises it).
+The normal suite runs 1,000 of these (tests/bot/grammar/test_parser.py;
+ROOMBOT_FUZZ_EXAMPLES raises it).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import Command, UsageError
-from bot.grammar import parse_command
-from bot.grammar_usage import USAGE
+from bot.grammar.parser import parse_command
+from bot.grammar.typed_commands import Command, UsageError
+from bot.grammar.usage import USAGE
 
 NOW = datetime(2026, 6, 10, 10, 30, tzinfo=ZoneInfo("America/New_York"))
 WORDS = [

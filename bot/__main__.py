@@ -32,8 +32,8 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot import console
     from bot.config import load_settings
+    from bot.console import session as console
 
     overrides = {"roombot_data_dir": args.data_dir} if args.data_dir else {}
     return console.run(load_settings(**overrides), args)
@@ -41,25 +41,25 @@ def _console(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from bot.config import load_settings
-    from bot.http.process import configure_logging, require_settings
+    from bot.run_modes.process import configure_logging, require_settings
 
     overrides = {"port": args.port} if args.port else {}  # validated like PORT
     settings = load_settings(**overrides)
     require_settings(settings, "serve")  # before logging and the heavy imports: one line
     configure_logging()
-    from bot.http.serve import serve
+    from bot.run_modes.serve import serve
 
     return serve(settings, host=args.host)
 
 
 def _socket(args: argparse.Namespace) -> int:
     from bot.config import load_settings
-    from bot.http.process import configure_logging, require_settings
+    from bot.run_modes.process import configure_logging, require_settings
 
     settings = load_settings()
     require_settings(settings, "socket")
     configure_logging()
-    from bot.socket_mode import run_socket_mode
+    from bot.run_modes.socket import run_socket_mode
 
     return run_socket_mode(settings)
 
@@ -87,8 +87,8 @@ def _add_run_modes(commands: Any) -> None:
 def _reminders(args: argparse.Namespace) -> int:
     import logging
 
+    from bot.background.reminder_loop import run_standalone
     from bot.config import load_settings
-    from bot.reminder_worker import run_standalone
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     return run_standalone(load_settings(), batch=args.batch, lease_seconds=args.lease_seconds)
@@ -109,8 +109,8 @@ def _add_reminders_command(commands: Any) -> None:
 
 
 def _reconcile(args: argparse.Namespace) -> int:
+    from bot.background.reconcile_loop import reconcile_once
     from bot.config import load_settings
-    from bot.reconcile_worker import reconcile_once
 
     return reconcile_once(load_settings(), team_id=args.team, dry_run=args.dry_run, out=sys.stdout)
 

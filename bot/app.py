@@ -14,17 +14,17 @@ from sqlalchemy import Engine
 from bot.adapters.acs import make_acs_gateways
 from bot.config import Settings
 from bot.services.attempts import Action
-from bot.services.audit import AuditTrail
+from bot.services.audit.trail import AuditTrail
 from bot.services.clock import Clock, utc_now
 from bot.services.container import Services
+from bot.services.domain import Workspace
 from bot.services.errors import RoomBotError
-from bot.services.events import EventLedger
+from bot.services.event_ledger import EventLedger
 from bot.services.identities import IdentityService
-from bot.services.model import Workspace
 from bot.services.ports import IdentityGateway, RoomsGateway
-from bot.services.reconcile import Reconciler
-from bot.services.reminder_delivery import ReminderService
-from bot.services.reminders import ReminderPlanner
+from bot.services.reconcile.reconciler import Reconciler
+from bot.services.reminders.delivery import ReminderService
+from bot.services.reminders.planner import ReminderPlanner
 from bot.services.room_changes import RoomChanges
 from bot.services.rooms import RoomService
 from bot.services.uow import defer_schema
@@ -152,9 +152,9 @@ def create_app(
     kept in `engine`'s database) when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set."""
     from bot.listeners import register_listeners
     from bot.listeners.after_ack import InThreads
-    from bot.listeners.audit_channel import attach_audit_channel
     from bot.listeners.request_log import LoggedApp
     from bot.oauth import app_client, retry_rate_limits
+    from bot.slack_posts.audit_channel import attach_audit_channel
 
     client = client or app_client(settings)
     retry_rate_limits(client)

@@ -28,8 +28,8 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.listeners.registry import BOT_SCOPES
+from bot.services.domain import Workspace
 from bot.services.errors import ConfigurationError
-from bot.services.model import Workspace
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.app import create_app
 from bot.config import Settings
-from bot.grammar_usage import USAGE
+from bot.grammar.usage import USAGE
 from bot.listeners import registry
 from slack_standin import RunningStandin
 from slack_standin.bolt_sender import IdleExecutor, LocalSlack

@@ -13,8 +13,8 @@ from typing import Any
 
 from azure.communication.rooms import CommunicationUserIdentifier, RoomParticipant
 
+from bot.services.domain import AcsParticipant, AcsRoom, Role
 from bot.services.errors import AcsRequestFailed
-from bot.services.model import AcsParticipant, AcsRoom, Role
 
 # date, time, optional fraction (any length), optional zone: 'Z' or ±hh:mm / ±hhmm
 _ISO = re.compile(

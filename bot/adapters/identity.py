@@ -9,8 +9,8 @@ from azure.communication.identity import CommunicationIdentityClient, Communicat
 from bot.adapters.acs_errors import ErrorTranslator
 from bot.adapters.clients import Connected, Lazy
 from bot.adapters.convert import parse_acs_time
+from bot.services.domain import AccessToken
 from bot.services.errors import AcsRequestFailed
-from bot.services.model import AccessToken
 
 VOIP_SCOPE = "voip"
 

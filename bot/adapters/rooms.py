@@ -17,7 +17,7 @@ from bot.adapters.convert import (
     room_from_sdk,
     user,
 )
-from bot.services.model import AcsParticipant, AcsRoom, Role
+from bot.services.domain import AcsParticipant, AcsRoom, Role
 
 # Fixed forever: a new namespace would map a re-sent request_id to a new GUID (a second room).
 _REQUEST_ID_NAMESPACE = uuid.UUID("6f1d7a52-3c0e-4d7e-9a53-1b6a0c2e5f10")

@@ -12,7 +12,7 @@ from bot.blocks.audit_value import encode
 from bot.blocks.kit import Json, actions, button, context, section
 from bot.blocks.replies import message
 from bot.blocks.text import escape, mention, slack_date
-from bot.services.audit_events import AuditEvent, AuditFilters, AuditPage, Cursor
+from bot.services.audit.events import AuditEvent, AuditFilters, AuditPage, Cursor
 
 HOME_HINT: Final = "Type `/room audit` to filter the trail, page through it and export it as CSV."
 

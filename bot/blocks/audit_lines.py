@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from bot.blocks.text import escape, mention, one_line, safe, slack_date, truncate
 from bot.services.attempts import Outcome
-from bot.services.audit_events import AuditEvent
+from bot.services.audit.events import AuditEvent
 
 LINE_MAX: Final = 1000  # a page holds ten of them, well within a section's 3000
 PEOPLE_SHOWN: Final = 8

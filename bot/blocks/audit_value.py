@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from bot.services.audit_events import AuditFilters, Cursor
+from bot.services.audit.events import AuditFilters, Cursor
 from bot.services.records import RoomKey
 
 VALUE_MAX: Final = 2000  # Slack's limit for a button value

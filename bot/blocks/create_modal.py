@@ -21,7 +21,7 @@ from bot.blocks.submission import (
     roles_by_user,
 )
 from bot.blocks.text import escape, one_line, truncate
-from bot.services.model import Role
+from bot.services.domain import Role
 
 TITLE_MAX: Final = 150
 

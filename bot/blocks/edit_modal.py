@@ -20,7 +20,7 @@ from bot.blocks.submission import (
     roles_by_user,
 )
 from bot.blocks.summary import title_text
-from bot.services.model import Role, RoomDetails
+from bot.services.domain import Role, RoomDetails
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Final
 from bot.blocks import ids
 from bot.blocks.kit import VIEW_BLOCKS_MAX, Json, actions, button, context, divider, header, section
 from bot.blocks.summary import room_buttons, summary_line
-from bot.services.model import RoomDetails
+from bot.services.domain import RoomDetails
 
 _EMPTY_HINTS: Final = {
     "Open now": "No room is open right now.",

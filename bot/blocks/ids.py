@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
 
-from bot.services.model import Role
+from bot.services.domain import Role
 
 # --- view callback ids -------------------------------------------------------------------------
 ROOM_CREATE: Final = "room_create"

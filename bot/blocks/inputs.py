@@ -9,7 +9,7 @@ from typing import Final
 from bot.blocks import ids
 from bot.blocks.kit import Json, input_block, option, plain
 from bot.blocks.summary import ROLE_PLURALS
-from bot.services.model import Role
+from bot.services.domain import Role
 
 USE_END_TIME: Final = "end"
 # Ordered as shown; None means "read the end time picker instead".

@@ -11,8 +11,8 @@ from bot.blocks.kit import Json, actions, button, context, section
 from bot.blocks.replies import message
 from bot.blocks.summary import title_text
 from bot.blocks.text import mention, slack_date
-from bot.services.model import RoomDetails
-from bot.services.reminder_rules import Kind, Notice
+from bot.services.domain import RoomDetails
+from bot.services.reminders.rules import Kind, Notice
 
 _TITLE_MAX: Final = 150
 _EXTEND: Final = {"1h": ("+1 h", "1 hour"), "1d": ("+1 d", "1 day"), "7d": ("+7 d", "7 days")}

@@ -11,7 +11,7 @@ from bot.blocks.kit import MESSAGE_BLOCKS_MAX, Json, actions, button, context, s
 from bot.blocks.room_card import room_card
 from bot.blocks.summary import summary_line, title_text
 from bot.blocks.text import escape, mention, truncate
-from bot.services.model import RoomDetails
+from bot.services.domain import RoomDetails
 
 # A heading and a "…and N more" line take two of the message's blocks.
 _LIST_ROWS_MAX: Final = MESSAGE_BLOCKS_MAX - 2

@@ -25,7 +25,7 @@ from bot.blocks.summary import (
     title_text,
 )
 from bot.blocks.text import escape, mention, slack_date
-from bot.services.model import Role, RoomDetails
+from bot.services.domain import Role, RoomDetails
 
 # Room for each role's "*Presenters (12)*: " prefix and the newline between role lines.
 _ROLE_LINE_OVERHEAD: Final = 40

@@ -15,7 +15,7 @@ from typing import Any, Final
 from bot.blocks import ids
 from bot.blocks.inputs import DURATIONS, USE_END_TIME
 from bot.blocks.summary import ROLE_PLURALS
-from bot.services.model import Role
+from bot.services.domain import Role
 from bot.services.windows import MAX_LEAD, MAX_WINDOW
 
 # The service's ACS limits, checked here too so the modal can point at the field at once.

@@ -9,7 +9,7 @@ from typing import Final
 from bot.blocks import ids
 from bot.blocks.kit import Json, button, confirm_dialog
 from bot.blocks.text import one_line, safe, slack_date
-from bot.services.model import Role, RoomDetails, RoomState
+from bot.services.domain import Role, RoomDetails, RoomState
 
 ROLE_PLURALS: Final = {
     Role.PRESENTER: "Presenters",

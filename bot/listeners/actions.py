@@ -15,11 +15,11 @@ from bot.blocks.edit_modal import edit_room_modal, invite_modal
 from bot.blocks.replies import room_details_message
 from bot.listeners.after_ack import AfterAck, ack_then
 from bot.listeners.commands import open_create_modal
-from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
 from bot.listeners.guard import guarded
 from bot.listeners.home import publish_home
 from bot.listeners.interaction import Interaction, Reply
+from bot.listeners.requester import Requester
 from bot.listeners.room_handlers import apply_change
 from bot.services.container import Services
 from bot.services.errors import InvalidInput

@@ -9,21 +9,21 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import commands as c
 from bot.blocks import ids
 from bot.blocks.audit import audit_home_section, audit_page_message, export_sent_text
 from bot.blocks.audit_value import MAX_PEOPLE, decode
 from bot.blocks.kit import Json
 from bot.blocks.text import slack_date
+from bot.grammar import typed_commands as c
 from bot.listeners.after_ack import AfterAck, ack_then
-from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
 from bot.listeners.guard import guarded
 from bot.listeners.interaction import Interaction, Reply
+from bot.listeners.requester import Requester
 from bot.listeners.room_handlers import room_key
-from bot.services.audit import AuditTrail
-from bot.services.audit_events import AuditFilters, Cursor, csv_text
-from bot.services.audit_reading import EXPORT_MAX
+from bot.services.audit.events import AuditFilters, Cursor, csv_text
+from bot.services.audit.reading import EXPORT_MAX
+from bot.services.audit.trail import AuditTrail
 from bot.services.container import Services
 from bot.services.errors import ConfigurationError, InvalidInput
 

@@ -11,19 +11,19 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import commands as c
 from bot.blocks.create_modal import CreateDefaults, create_room_modal
 from bot.blocks.replies import error_message
-from bot.grammar import limit_problem, parse_command
-from bot.grammar_usage import GENERAL_USAGE
+from bot.grammar import typed_commands as c
+from bot.grammar.parser import limit_problem, parse_command
+from bot.grammar.usage import GENERAL_USAGE
 from bot.listeners import room_handlers as h
 from bot.listeners.after_ack import AfterAck, ack_then
 from bot.listeners.audit import show_audit
-from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
 from bot.listeners.guard import guarded
 from bot.listeners.interaction import Interaction
 from bot.listeners.registry import SLASH_COMMAND
+from bot.listeners.requester import Requester
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)

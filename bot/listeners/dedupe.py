@@ -14,7 +14,7 @@ from collections.abc import Callable
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from bot.listeners.context import workspace_of
+from bot.listeners.requester import workspace_of
 from bot.services.container import Services
 from bot.services.errors import StoreUnavailable
 

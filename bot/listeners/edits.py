@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.blocks.edit_modal import EditSubmission
-from bot.listeners.cards import refresh_card
 from bot.listeners.interaction import Interaction
-from bot.listeners.notes import change_note
-from bot.services.model import Role
+from bot.services.domain import Role
 from bot.services.records import RoomKey, require_live
 from bot.services.room_changes import Change
+from bot.slack_posts.cards import refresh_card
+from bot.slack_posts.thread_notes import change_note
 
 
 def apply_edit(it: Interaction, key: RoomKey, submission: EditSubmission) -> None:

@@ -10,11 +10,11 @@ from slack_sdk import WebClient
 
 from bot.blocks.home import app_home
 from bot.listeners.audit import home_section
-from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
 from bot.listeners.guard import guarded
+from bot.listeners.requester import Requester
 from bot.services.container import Services
-from bot.services.model import RoomState
+from bot.services.domain import RoomState
 
 RECENTLY_ENDED = timedelta(days=7)
 

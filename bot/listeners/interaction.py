@@ -9,9 +9,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
 from bot.listeners.people import PeopleResolver
+from bot.listeners.requester import Requester
 from bot.services.container import Services
 
 Reply = Callable[[dict[str, Any]], object]

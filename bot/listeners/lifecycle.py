@@ -15,8 +15,8 @@ from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.services.attempts import Action
 from bot.services.container import Services
+from bot.services.domain import Workspace
 from bot.services.errors import RoomBotError
-from bot.services.model import Workspace
 
 log = logging.getLogger(__name__)
 

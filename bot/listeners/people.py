@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import ChannelRef, PersonRef, UserGroupRef, UserNameRef, UserRef
+from bot.grammar.typed_commands import ChannelRef, PersonRef, UserGroupRef, UserNameRef, UserRef
 from bot.listeners.directory import SlackUser, UserDirectory
-from bot.services.model import Role
+from bot.services.domain import Role
 
 MAX_PEOPLE = 350
 

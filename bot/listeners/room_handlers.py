@@ -10,7 +10,7 @@ from bot.blocks.replies import (
     room_details_message,
     room_list_message,
 )
-from bot.commands import (
+from bot.grammar.typed_commands import (
     ChangeRole,
     CreateRoom,
     DeleteRoom,
@@ -26,14 +26,14 @@ from bot.commands import (
     ShowHelp,
     ShowRoom,
 )
-from bot.grammar_usage import USAGE
-from bot.listeners.cards import post_card, refresh_card
+from bot.grammar.usage import USAGE
 from bot.listeners.interaction import Interaction
-from bot.listeners.notes import change_note, people_text
-from bot.services.model import RoomDetails
+from bot.services.domain import RoomDetails
 from bot.services.new_room import NewRoom
 from bot.services.records import RoomKey
 from bot.services.room_changes import Change
+from bot.slack_posts.cards import post_card, refresh_card
+from bot.slack_posts.thread_notes import change_note, people_text
 
 
 def room_key(ref: RoomRef) -> RoomKey:

@@ -12,7 +12,7 @@ from bot.blocks import ids
 from bot.blocks.create_modal import CreateDefaults
 from bot.blocks.text import one_line, truncate, unescape
 from bot.listeners.commands import show_create_modal
-from bot.services.model import Role
+from bot.services.domain import Role
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _SLACK_MARKUP = re.compile(r"<[^>]*>")

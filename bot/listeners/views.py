@@ -19,11 +19,11 @@ from bot.blocks.edit_modal import (
 from bot.blocks.text import escape
 from bot.listeners.after_ack import AfterAck, ack_then
 from bot.listeners.commands import creation_key_of
-from bot.listeners.context import Requester
 from bot.listeners.directory import UserDirectory
 from bot.listeners.edits import apply_edit
 from bot.listeners.guard import guarded
 from bot.listeners.interaction import Interaction
+from bot.listeners.requester import Requester
 from bot.listeners.room_handlers import announce_created, apply_change
 from bot.services.container import Services
 from bot.services.new_room import NewRoom

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.services.domain import Role, RoomDetails
 from bot.services.errors import AccessDenied
-from bot.services.model import Role, RoomDetails
 
 
 @dataclass(frozen=True)

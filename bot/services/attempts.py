@@ -14,8 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.services.domain import RoomDetails, Workspace
 from bot.services.errors import AccessDenied, RoomBotError
-from bot.services.model import RoomDetails, Workspace
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from bot.services.audit import AuditTrail
+from bot.services.audit.trail import AuditTrail
 from bot.services.clock import Clock
-from bot.services.events import EventLedger
+from bot.services.event_ledger import EventLedger
 from bot.services.identities import IdentityService
-from bot.services.reconcile import Reconciler
-from bot.services.reminder_delivery import ReminderService
+from bot.services.reconcile.reconciler import Reconciler
+from bot.services.reminders.delivery import ReminderService
 from bot.services.room_changes import RoomChanges
 from bot.services.rooms import RoomService
 

@@ -10,8 +10,8 @@ from sqlalchemy import Engine
 
 from bot.services.attempts import Action, AttemptLog, Context, Outcome
 from bot.services.clock import Clock, utc_now
+from bot.services.domain import Workspace
 from bot.services.errors import RoomBotError
-from bot.services.model import Workspace
 from bot.services.ports import IdentityGateway
 from bot.services.uow import unit_of_work
 from storage import identities as repo

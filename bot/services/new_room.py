@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.services.domain import Role, RoomDetails, Workspace
 from bot.services.errors import InvalidInput
-from bot.services.model import Role, RoomDetails, Workspace
 
 MAX_TITLE = 150
 MAX_MEMBERS = 350

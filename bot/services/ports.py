@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.services.model import AccessToken, AcsParticipant, AcsRoom, Role
+from bot.services.domain import AccessToken, AcsParticipant, AcsRoom, Role
 
 
 class RoomsGateway(Protocol):

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from bot.services.domain import Member, Role, RoomDetails, RoomState, Workspace
 from bot.services.errors import InvalidInput, RoomNotFound
-from bot.services.model import Member, Role, RoomDetails, RoomState, Workspace
 from storage import rooms as repo
 from storage.models import RoomMemberRow, RoomRow
 

@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from bot.services.access import Actor, require_manager, require_roster_right
 from bot.services.attempts import Action, Context
+from bot.services.domain import Role, RoomDetails, Workspace
 from bot.services.errors import InvalidInput, StoreUnavailable
-from bot.services.model import Role, RoomDetails, Workspace
 from bot.services.records import RoomKey, find_row, load_details, require_live
 from bot.services.rooms import RoomUseCases
 from bot.services.undo import (

@@ -10,9 +10,9 @@ from sqlalchemy import Engine
 
 from bot.services.attempts import Action, AttemptLog, Context, Rooms, reported
 from bot.services.clock import Clock, utc_now
+from bot.services.domain import AcsRoom, Role, RoomDetails, RoomState, Workspace
 from bot.services.errors import InvalidInput, RoomBotError
 from bot.services.identities import IdentityService
-from bot.services.model import AcsRoom, Role, RoomDetails, RoomState, Workspace
 from bot.services.new_room import (
     MAX_MEMBERS,
     Created,

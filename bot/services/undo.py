@@ -11,8 +11,8 @@ import logging
 from collections.abc import Callable, Collection, Mapping
 from typing import TypeVar
 
+from bot.services.domain import Role, RoomDetails
 from bot.services.errors import RoomBotError, StoreUnavailable
-from bot.services.model import Role, RoomDetails
 from bot.services.ports import RoomsGateway
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from bot.blocks.create_modal import CreateDefaults, create_room_modal, loading_m
 from bot.blocks.edit_modal import edit_room_modal, invite_modal, room_metadata
 from bot.blocks.home import app_home
 from bot.blocks.room_card import room_card
-from bot.services.model import Member, Role, RoomDetails, RoomState, Workspace
+from bot.services.domain import Member, Role, RoomDetails, RoomState, Workspace
 from slack_standin import RunningStandin
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

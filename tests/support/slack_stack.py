@@ -12,7 +12,7 @@ from acs_emulator import RunningEmulator
 from bot.adapters.acs import RetrySettings, make_acs_gateways
 from bot.app import build_services
 from bot.config import Settings
-from bot.console import ConsoleSession
+from bot.console.session import ConsoleSession
 from bot.services.container import Services
 from slack_standin import RunningStandin
 

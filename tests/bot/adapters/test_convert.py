@@ -13,8 +13,8 @@ from bot.adapters.convert import (
     participants_to_sdk,
     room_from_sdk,
 )
+from bot.services.domain import AcsParticipant, Role
 from bot.services.errors import AcsRequestFailed
-from bot.services.model import AcsParticipant, Role
 
 ACS_ID = "8:acs:2dee53b4-368b-45b4-ab52-8493fb117652_00000005-14a2-493b-8a72-5a3a0d000081"
 

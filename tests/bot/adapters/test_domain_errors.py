@@ -12,6 +12,7 @@ import pytest
 
 from acs_emulator import RunningEmulator
 from bot.adapters.acs import AcsIdentityGateway, AcsRoomsGateway
+from bot.services.domain import Role
 from bot.services.errors import (
     ConfigurationError,
     CredentialsRejected,
@@ -21,7 +22,6 @@ from bot.services.errors import (
     Throttled,
     WindowInvalid,
 )
-from bot.services.model import Role
 
 GatewayFactory = Callable[..., tuple[AcsRoomsGateway, AcsIdentityGateway]]
 EmulatorFactory = Callable[..., RunningEmulator]

@@ -14,8 +14,8 @@ from acs_emulator import RunningEmulator
 from bot.adapters.acs import AcsIdentityGateway, AcsRoomsGateway, RetrySettings
 from bot.adapters.clients import Lazy
 from bot.adapters.rooms import repeatability_id
+from bot.services.domain import AcsRoom
 from bot.services.errors import ConfigurationError, ServiceUnreachable
-from bot.services.model import AcsRoom
 
 GatewayFactory = Callable[..., tuple[AcsRoomsGateway, AcsIdentityGateway]]
 EmulatorFactory = Callable[..., RunningEmulator]

@@ -11,8 +11,8 @@ import pytest
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.adapters.acs import AcsIdentityGateway, AcsRoomsGateway
+from bot.services.domain import AcsParticipant, AcsRoom, Role
 from bot.services.errors import AcsRequestFailed, RoomNotFound
-from bot.services.model import AcsParticipant, AcsRoom, Role
 
 GatewayFactory = Callable[..., tuple[AcsRoomsGateway, AcsIdentityGateway]]
 EmulatorFactory = Callable[..., RunningEmulator]

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.config import Settings
-from bot.console import ConsoleSession
-from bot.services.audit import AuditTrail
+from bot.console.session import ConsoleSession
+from bot.services.audit.trail import AuditTrail
 from slack_standin import Channel, RunningStandin, demo_workspace, start_slack_standin
 from slack_standin.workspace import ROOMBOT_USER_ID
 from tests.bot.audit.helpers import AUDIT_CHANNEL, EVE, START, Clock

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.services.audit_events import AuditEvent, to_event
-from bot.services.model import Workspace
+from bot.services.audit.events import AuditEvent, to_event
+from bot.services.domain import Workspace
 from storage import audit
 from storage.session import session_scope
 from tests.support.slack_stack import Stack

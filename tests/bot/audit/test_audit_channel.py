@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.services.attempts import Action
-from bot.services.audit_actions import AuditAction
+from bot.services.audit.actions import AuditAction
 from tests.bot.audit.helpers import AUDIT_CHANNEL, BEN, DEMO, stored
 from tests.support.slack_stack import Stack
 

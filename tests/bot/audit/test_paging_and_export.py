@@ -8,10 +8,10 @@ import io
 from sqlalchemy import Engine
 
 from bot.blocks import ids
-from bot.console_surfaces import find_surface
+from bot.console.surfaces import find_surface
 from bot.services.attempts import Action, Outcome
-from bot.services.audit_actions import AuditAction
-from bot.services.audit_events import CSV_HEADER
+from bot.services.audit.actions import AuditAction
+from bot.services.audit.events import CSV_HEADER
 from tests.bot.audit.helpers import ANA, BEN, DEMO, buttons, only, shown
 from tests.support.slack_stack import Stack
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from bot.services.attempts import Action, Outcome
-from bot.services.audit_actions import AuditAction
+from bot.services.audit.actions import AuditAction
 from tests.bot.audit.helpers import ANA, BEN, CHO, DEMO, OTHER, only, recorded, shown
 from tests.support.slack_stack import Stack
 

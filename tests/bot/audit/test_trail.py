@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.services import audit_reading
 from bot.services.access import Actor
 from bot.services.attempts import Action, Attempt, Outcome
-from bot.services.audit import AuditTrail
-from bot.services.audit_actions import AuditAction
-from bot.services.audit_events import AuditEvent, AuditFilters, Cursor
+from bot.services.audit import reading as audit_reading
+from bot.services.audit.actions import AuditAction
+from bot.services.audit.events import AuditEvent, AuditFilters, Cursor
+from bot.services.audit.trail import AuditTrail
+from bot.services.domain import Member, Role, RoomDetails, RoomState, Workspace
 from bot.services.errors import AccessDenied, RoomNotFound
-from bot.services.model import Member, Role, RoomDetails, RoomState, Workspace
 from bot.services.records import RoomKey
 from tests.bot.audit.helpers import BEN, CHO, DEMO, EVE, START, Clock, stored
 

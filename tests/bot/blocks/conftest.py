@@ -11,7 +11,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.services.model import Member, Role, RoomDetails, RoomState, Workspace
+from bot.services.domain import Member, Role, RoomDetails, RoomState, Workspace
 from tests.support.block_kit import every_object
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

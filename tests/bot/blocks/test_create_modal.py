@@ -16,7 +16,7 @@ from bot.blocks.create_modal import (
     read_create_submission,
     result_modal,
 )
-from bot.services.model import Role
+from bot.services.domain import Role
 
 Json = dict[str, Any]
 

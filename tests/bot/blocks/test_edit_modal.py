@@ -17,7 +17,7 @@ from bot.blocks.edit_modal import (
     room_metadata,
     room_number_from_metadata,
 )
-from bot.services.model import Member, Role, RoomDetails
+from bot.services.domain import Member, Role, RoomDetails
 
 MakeRoom = Callable[..., RoomDetails]
 Json = dict[str, Any]

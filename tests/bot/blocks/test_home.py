@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.blocks import ids
 from bot.blocks.home import app_home
-from bot.services.model import RoomDetails
+from bot.services.domain import RoomDetails
 
 MakeRoom = Callable[..., RoomDetails]
 Json = dict[str, Any]

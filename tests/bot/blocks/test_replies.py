@@ -16,7 +16,7 @@ from bot.blocks.replies import (
     thread_note,
 )
 from bot.blocks.room_card import room_card
-from bot.services.model import RoomDetails
+from bot.services.domain import RoomDetails
 
 MakeRoom = Callable[..., RoomDetails]
 Json = dict[str, Any]

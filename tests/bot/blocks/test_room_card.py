@@ -9,7 +9,7 @@ import pytest
 
 from bot.blocks import ids
 from bot.blocks.room_card import join_within, room_card
-from bot.services.model import Member, Role, RoomDetails, RoomState
+from bot.services.domain import Member, Role, RoomDetails, RoomState
 
 MakeRoom = Callable[..., RoomDetails]
 Json = dict[str, Any]

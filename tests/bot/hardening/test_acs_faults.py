@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.config import Settings
-from bot.console import ConsoleSession
+from bot.console.session import ConsoleSession
 from slack_standin import RunningStandin, demo_workspace, start_slack_standin
 from storage import rooms as repo
 from storage.models import CREATING, RoomRow

@@ -24,8 +24,8 @@ from bot.services.uow import UNAVAILABLE
 from slack_standin import RunningStandin
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision
-from tests.bot.server.conftest import Served, serving, single_workspace
-from tests.bot.server.helpers import http, wait_until
+from tests.bot.run_modes.conftest import Served, serving, single_workspace
+from tests.bot.run_modes.helpers import http, wait_until
 from tests.support.db_proxy import db_proxy
 
 

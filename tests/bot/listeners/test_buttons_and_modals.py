@@ -7,8 +7,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.blocks import ids
-from bot.console_input import state_values
-from bot.services.model import Role, RoomState, Workspace
+from bot.console.form_input import state_values
+from bot.services.domain import Role, RoomState, Workspace
 from bot.services.records import RoomKey
 from tests.support.slack_stack import Stack
 

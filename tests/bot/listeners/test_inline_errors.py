@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from bot.blocks import ids
-from bot.services.model import Workspace
+from bot.services.domain import Workspace
 from bot.services.records import RoomKey
 from tests.support.slack_stack import Stack
 

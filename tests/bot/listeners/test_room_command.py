@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.services.model import RoomState
+from bot.services.domain import RoomState
 from bot.services.records import RoomKey
 from slack_standin import RunningStandin
 from tests.support.slack_stack import Stack
@@ -18,7 +18,7 @@ def card_of(stack: Stack, number: int) -> dict:
 
 
 def workspace(standin: RunningStandin):  # type: ignore[no-untyped-def]
-    from bot.services.model import Workspace
+    from bot.services.domain import Workspace
 
     return Workspace("", standin.workspace.team_id)
 

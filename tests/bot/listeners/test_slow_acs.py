@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.config import Settings
-from bot.console import ConsoleSession
+from bot.console.session import ConsoleSession
 from slack_standin import RunningStandin
 from tests.support.slack_stack import make_services
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from bot.blocks import ids
-from bot.services.model import Role, Workspace
+from bot.services.domain import Role, Workspace
 from bot.services.records import RoomKey
 from tests.bot.audit.helpers import recorded
 from tests.support.slack_stack import Stack

@@ -16,7 +16,7 @@ from acs_emulator import RunningEmulator
 from bot.adapters.identity import AcsIdentityGateway
 from bot.adapters.rooms import AcsRoomsGateway
 from bot.services.container import Services
-from bot.services.model import AcsRoom, Role, RoomDetails, Workspace
+from bot.services.domain import AcsRoom, Role, RoomDetails, Workspace
 from bot.services.new_room import NewRoom, acs_request_id
 from storage import rooms as room_repo
 from storage.models import AuditEventRow, RoomRow

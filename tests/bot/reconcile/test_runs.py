@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from acs_emulator import EmulatedRoom
 from bot.services.attempts import Outcome
-from bot.services.audit_actions import actions_named
-from bot.services.model import Role
-from bot.services.reconcile_findings import Drift, Report
+from bot.services.audit.actions import actions_named
+from bot.services.domain import Role
+from bot.services.reconcile.findings import Drift, Report
 from storage import rooms as room_repo
 from storage.models import ReminderRow, RoomMemberRow, RoomRow
 from storage.session import session_scope

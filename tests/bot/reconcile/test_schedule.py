@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.background.reconcile_loop import start_reconcile_worker
 from bot.config import Settings
-from bot.reconcile_worker import start_reconcile_worker
-from bot.services.reconcile_schedule import ReconcileSchedule
+from bot.services.reconcile.schedule import ReconcileSchedule
 from tests.bot.reconcile.support import World
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.services.model import Role
-from bot.services.reconcile_findings import Drift, Report
+from bot.services.domain import Role
+from bot.services.reconcile.findings import Drift, Report
 from tests.bot.reconcile.support import ANA, BEN, CHO, World
 
 

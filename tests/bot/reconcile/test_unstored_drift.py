@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot.services.model import Role
-from bot.services.reconcile_findings import Drift, Repair, Report
+from bot.services.domain import Role
+from bot.services.reconcile.findings import Drift, Repair, Report
 from storage import rooms as room_repo
 from storage.models import RoomMemberRow, RoomRow
 from storage.session import session_scope

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.adapters.acs import make_acs_gateways
 from bot.app import build_services
+from bot.background.reminder_loop import ReminderWorker
 from bot.config import Settings
-from bot.reminder_worker import ReminderWorker
 from bot.services.container import Services
 from slack_standin import RunningStandin
 from tests.bot.reminders.support import Rooms

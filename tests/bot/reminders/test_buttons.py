@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from pydantic import SecretStr
 
+from bot.background.reminder_loop import ReminderWorker
 from bot.config import Settings
-from bot.console import ConsoleSession, start_console_reminders
-from bot.console_surfaces import find_surface
-from bot.reminder_worker import ReminderWorker
+from bot.console.session import ConsoleSession, start_console_reminders
+from bot.console.surfaces import find_surface
 from bot.services.container import Services
-from bot.services.model import RoomDetails
+from bot.services.domain import RoomDetails
 from slack_standin import RunningStandin
 from tests.bot.reminders.support import ANA, BEN, GENERAL, Rooms
 from tests.support.clock import ManualClock

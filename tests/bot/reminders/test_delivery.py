@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.background.reminder_loop import ReminderWorker
 from bot.blocks.text import slack_date
-from bot.reminder_worker import ReminderWorker
 from bot.services.access import Actor
 from bot.services.attempts import Action, Attempt, Outcome
 from bot.services.container import Services
-from bot.services.model import RoomState
+from bot.services.domain import RoomState
 from bot.services.records import RoomKey
-from bot.services.reminder_rules import Skip
+from bot.services.reminders.rules import Skip
 from slack_standin import RunningStandin
 from storage import rooms as room_repo
 from storage.session import session_scope

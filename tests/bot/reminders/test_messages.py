@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.blocks.reminder import expired_note, reminder_message, spoken
-from bot.services.model import RoomDetails, RoomState, Workspace
-from bot.services.reminder_rules import Kind, Notice
+from bot.services.domain import RoomDetails, RoomState, Workspace
+from bot.services.reminders.rules import Kind, Notice
 from tests.bot.reminders.support import all_text
 
 END = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.reminder_worker import ReminderWorker
+from bot.background.reminder_loop import ReminderWorker
 from slack_standin import RunningStandin
 from tests.bot.reminders.support import ANA, WS, Rooms, posts
 from tests.support.clock import ManualClock

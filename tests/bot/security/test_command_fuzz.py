@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.grammar_usage import USAGE
+from bot.grammar.usage import USAGE
 from bot.listeners.guard import SORRY
 from tests.support.slack_stack import Stack
 

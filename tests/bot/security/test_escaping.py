@@ -28,9 +28,9 @@ from bot.blocks.replies import (
 )
 from bot.blocks.room_card import room_card
 from bot.services.attempts import Outcome
-from bot.services.audit_events import AuditEvent, AuditFilters, AuditPage
-from bot.services.model import Member, Role, RoomDetails, RoomState, Workspace
-from bot.services.reminder_rules import Kind, Notice
+from bot.services.audit.events import AuditEvent, AuditFilters, AuditPage
+from bot.services.domain import Member, Role, RoomDetails, RoomState, Workspace
+from bot.services.reminders.rules import Kind, Notice
 from tests.bot.security.surfaces import foreign_markup, message_breaches, view_breaches
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot.grammar import MAX_PEOPLE, MAX_TEXT
+from bot.grammar.parser import MAX_PEOPLE, MAX_TEXT
 from storage.models import AuditEventRow, RoomRow
 from tests.support.slack_stack import Stack
 

@@ -10,8 +10,8 @@ import pytest
 from bot.services.access import Actor
 from bot.services.attempts import Action, Attempt, Outcome
 from bot.services.container import Services
+from bot.services.domain import Role, Workspace
 from bot.services.errors import AccessDenied, RoomNotFound
-from bot.services.model import Role, Workspace
 from bot.services.new_room import NewRoom
 from bot.services.records import RoomKey
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from acs_emulator import RunningEmulator
 from bot.services.container import Services
-from bot.services.model import Workspace
+from bot.services.domain import Workspace
 
 WS = Workspace("", "T1")
 

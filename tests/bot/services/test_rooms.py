@@ -12,6 +12,7 @@ import pytest
 from acs_emulator import RunningEmulator
 from bot.services.access import Actor
 from bot.services.container import Services
+from bot.services.domain import AcsRoom, Role, RoomState, Workspace
 from bot.services.errors import (
     AccessDenied,
     InvalidInput,
@@ -20,7 +21,6 @@ from bot.services.errors import (
     StoreUnavailable,
     WindowInvalid,
 )
-from bot.services.model import AcsRoom, Role, RoomState, Workspace
 from bot.services.new_room import NewRoom
 from bot.services.records import RoomKey
 from bot.services.rooms import RoomService

@@ -1,0 +1,186 @@
+"""The reminder worker: claims due reminders in batches and posts them to Slack.
+
+Any number of workers may run against one database (several bot instances, `roombot
+reminders`): each claim leases its rows, so no two workers post the same reminder, and a
+worker that dies leaves leases that run out and let another finish its batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.background.loop import BackgroundLoop
+from bot.background.reconcile_loop import start_reconcile_worker
+from bot.config import Settings
+from bot.services.clock import Clock
+from bot.services.container import Services
+from bot.services.domain import Workspace
+from bot.services.reminders.delivery import ReminderService
+from bot.services.reminders.rules import Gone, Reminder, Skip, SlackFailure
+from bot.slack_posts.reminders import failure_of, post_notice, show_gone
+
+log = logging.getLogger(__name__)
+
+ClientFor = Callable[[Workspace], WebClient | None]
+# Stop delivering a batch when this little of its lease is left: another worker may take it.
+LEASE_MARGIN = 0.1
+
+
+def default_owner_id() -> str:
+    """Unique per worker, and readable in the table: host, process, and a random tail."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class ReminderWorker(BackgroundLoop):
+    thread_name = "reminder-worker"
+
+    def __init__(
+        self,
+        services: Services,
+        client_for: ClientFor,
+        *,
+        clock: Clock,
+        poll_seconds: float,
+        owner_id: str,
+        lease_seconds: float = 60,
+        batch: int = 50,
+    ) -> None:
+        if services.reminders is None:
+            raise ValueError("these services were built without reminders")
+        super().__init__()
+        self._reminders: ReminderService = services.reminders
+        self._client_for = client_for
+        self._clock = clock
+        self.poll_seconds, self.owner_id = poll_seconds, owner_id
+        self.lease, self.batch = timedelta(seconds=lease_seconds), batch
+
+    def run_once(self) -> int:
+        """Claim a batch of due reminders and deliver each; returns how many were claimed."""
+        claimed = self._reminders.claim(owner=self.owner_id, lease=self.lease, limit=self.batch)
+        deadline = self._clock() + self.lease * (1 - LEASE_MARGIN)
+        for index, reminder in enumerate(claimed):
+            if self._clock() >= deadline:
+                log.warning("lease nearly over: %s reminders left to others", len(claimed) - index)
+                break
+            failure = self._handle(reminder)
+            if failure is not None and failure.rate_limited:
+                self._hold_back(claimed[index + 1 :], failure)
+                break
+        return len(claimed)
+
+    def _hold_back(self, reminders: list[Reminder], failure: SlackFailure) -> None:
+        """Slack asked us to slow down: the rest of the batch waits as long as it asked."""
+        for reminder in reminders:
+            self._reminders.failed(reminder, self.owner_id, failure)
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """Poll until `stop` is set; a full batch means more may be due, so poll again now."""
+        while not stop.is_set():
+            try:
+                claimed = self.run_once()
+            except Exception:  # the database or Slack may be down: keep polling
+                log.exception("reminder poll failed")
+                claimed = 0
+            if claimed < self.batch:
+                stop.wait(self.poll_seconds)
+
+    # --- one reminder -----------------------------------------------------------------------
+
+    def _handle(self, reminder: Reminder) -> SlackFailure | None:
+        """Deliver one reminder; returns what went wrong, if anything did."""
+        try:
+            self._deliver(reminder)
+            return None
+        except SlackApiError as exc:
+            failure = failure_of(exc)
+        except Exception:
+            log.exception("reminder %s could not be delivered", reminder.id)
+            failure = SlackFailure("internal_error", 500)
+        self._retry_or_give_up(reminder, failure)
+        return failure
+
+    def _deliver(self, reminder: Reminder) -> None:
+        step = self._reminders.prepare(reminder)
+        if isinstance(step, Skip):
+            self._reminders.skipped(reminder, self.owner_id, step.reason)
+            return
+        client = self._client_for(reminder.workspace)
+        if client is None:
+            self._reminders.failed(reminder, self.owner_id, SlackFailure("no_installation"))
+            return
+        if isinstance(step, Gone):
+            show_gone(client, step.room, self._clock())
+            self._reminders.skipped(reminder, self.owner_id, "the room is gone from ACS")
+            return
+        self._reminders.sent(reminder, self.owner_id, post_notice(client, step))
+
+    def _retry_or_give_up(self, reminder: Reminder, failure: SlackFailure) -> None:
+        retry_at = self._reminders.failed(reminder, self.owner_id, failure)
+        if retry_at is None:
+            log.error("reminder %s failed for good: %s", reminder.id, failure.error)
+        else:
+            log.info("reminder %s: %s, retrying at %s", reminder.id, failure.error, retry_at)
+
+
+def start_reminder_worker(
+    services: Services, client_for: ClientFor, settings: Settings
+) -> ReminderWorker:
+    """Run a worker in a daemon thread until `services.close()` (it stops first)."""
+    worker = ReminderWorker(
+        services,
+        client_for,
+        clock=services.clock,
+        poll_seconds=settings.roombot_reminder_poll_seconds,
+        owner_id=default_owner_id(),
+    )
+    worker.start_in_thread()
+    services.closers.append(worker.stop)
+    # Periodic reconciliation runs wherever the reminder worker runs (serve, socket, console).
+    start_reconcile_worker(services, settings)
+    return worker
+
+
+def run_standalone(settings: Settings, *, batch: int, lease_seconds: float) -> int:
+    """`roombot reminders`: only the worker, posting with SLACK_BOT_TOKEN, until SIGTERM or
+    Ctrl-C. Several may run at once against one PostgreSQL database."""
+    settings.require("SLACK_BOT_TOKEN")
+    from bot.app import build_services  # the composition root; imported late, it is heavy
+
+    services = build_services(settings)
+    try:
+        worker = _standalone_worker(services, settings, batch=batch, lease_seconds=lease_seconds)
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        start_reconcile_worker(services, settings)
+        print(f"reminder worker {worker.owner_id}: every {worker.poll_seconds:g} s", flush=True)
+        worker.run_forever(stop)
+    finally:
+        services.close()
+    return 0
+
+
+def _standalone_worker(
+    services: Services, settings: Settings, *, batch: int, lease_seconds: float
+) -> ReminderWorker:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = WebClient(token=token, base_url=settings.slack_api_url)
+    return ReminderWorker(
+        services,
+        lambda _workspace: client,
+        clock=services.clock,
+        poll_seconds=settings.roombot_reminder_poll_seconds,
+        owner_id=default_owner_id(),
+        lease_seconds=lease_seconds,
+        batch=batch,
+    )
