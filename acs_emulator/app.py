@@ -6,16 +6,19 @@ import logging
 import random
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from acs_emulator.auth import HmacVerifier
 from acs_emulator.errors import ApiError, not_found
-from acs_emulator.faults import FaultInjector
 from acs_emulator.identity_api import IdentityApi
 from acs_emulator.participants_api import ParticipantsApi
 from acs_emulator.rooms_api import RoomsApi, RoomsSettings
-from acs_emulator.store import Store
 from acs_emulator.versions import IDENTITY_VERSIONS, ROOMS_VERSIONS
 from acs_emulator.wire import JSON_UTF8, Request, Response, json_response
+
+if TYPE_CHECKING:
+    from acs_emulator.auth import HmacVerifier
+    from acs_emulator.faults import FaultInjector
+    from acs_emulator.store import Store
 
 Handler = Callable[..., Response]
 _log = logging.getLogger("acs_emulator")

@@ -6,12 +6,16 @@ import base64
 import hashlib
 import hmac
 import time
-from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote
 
 from acs_emulator.errors import denied
-from acs_emulator.wire import Request
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from acs_emulator.wire import Request
 
 SIGNED_HEADERS = "x-ms-date;host;x-ms-content-sha256"
 _SCHEME = "HMAC-SHA256 "

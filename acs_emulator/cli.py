@@ -11,14 +11,16 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from acs_emulator.config import EmulatorConfig
 from acs_emulator.server import RunningEmulator, start_emulator
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import FrameType
 
 DEFAULT_PORT = 8765
 _PROG = "acs-emulator"

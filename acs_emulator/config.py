@@ -6,9 +6,12 @@ import base64
 import binascii
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from acs_emulator.timefmt import Clock
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from acs_emulator.timefmt import Clock
 
 
 @dataclass

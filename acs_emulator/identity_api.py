@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acs_emulator.errors import ApiError, not_found
 from acs_emulator.identity_rules import check_identity_id, expiry_minutes, json_object, scopes
 from acs_emulator.records import IdentityRecord
-from acs_emulator.store import Store
 from acs_emulator.timefmt import TICKS_PER_SECOND, Clock, format_ticks, now_ticks
 from acs_emulator.tokens import TokenMinter
-from acs_emulator.transaction import Transaction
 from acs_emulator.versions import IDENTITY_VERSIONS, requested_version
 from acs_emulator.wire import Request, Response, json_response
+
+if TYPE_CHECKING:
+    from acs_emulator.store import Store
+    from acs_emulator.transaction import Transaction
 
 
 class IdentityApi:

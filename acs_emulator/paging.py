@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import struct
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from acs_emulator.errors import bad_request
 from acs_emulator.versions import ROOMS_VERSIONS
-from acs_emulator.wire import Request
+
+if TYPE_CHECKING:
+    from acs_emulator.wire import Request
 
 _MAGIC = b"acs-emulator:"
 _LAYOUT = struct.Struct(">BQ")  # api-version index, keyset position

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acs_emulator import paging
 from acs_emulator.rooms_api import RoomsSettings, existing_room
@@ -12,9 +12,11 @@ from acs_emulator.rooms_rules import (
     json_object,
     participant_changes,
 )
-from acs_emulator.store import Store
 from acs_emulator.versions import ROOMS_VERSIONS, requested_version
 from acs_emulator.wire import Request, Response, json_response
+
+if TYPE_CHECKING:
+    from acs_emulator.store import Store
 
 
 class ParticipantsApi:

@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 import time
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 from acs_emulator.errors import ApiError
 from acs_emulator.records import RememberedResponse
 from acs_emulator.timefmt import TICKS_PER_SECOND
-from acs_emulator.transaction import Transaction
 from acs_emulator.wire import JSON_UTF8, Request, Response
+
+if TYPE_CHECKING:
+    from acs_emulator.transaction import Transaction
 
 WINDOW_TICKS = 5 * 60 * TICKS_PER_SECOND
 MAX_REMEMBERED = 10_000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acs_emulator import paging
 from acs_emulator.errors import not_found
@@ -21,11 +21,13 @@ from acs_emulator.rooms_rules import (
     json_object,
     participant_changes,
 )
-from acs_emulator.store import Store
 from acs_emulator.timefmt import Clock, format_ticks, now_ticks
-from acs_emulator.transaction import Transaction
 from acs_emulator.versions import ROOMS_VERSIONS, requested_version
 from acs_emulator.wire import Request, Response, json_bytes, json_response
+
+if TYPE_CHECKING:
+    from acs_emulator.store import Store
+    from acs_emulator.transaction import Transaction
 
 _ids = random.Random()
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from acs_emulator.errors import bad_request, detail
-from acs_emulator.records import RoomRecord
 from acs_emulator.timefmt import TICKS_PER_DAY, parse_iso8601
 from acs_emulator.versions import COLLABORATOR_SINCE
+
+if TYPE_CHECKING:
+    from acs_emulator.records import RoomRecord
 
 MAX_WINDOW_TICKS = 180 * TICKS_PER_DAY
 ROOM_ID = re.compile(r"\d{16,18}")

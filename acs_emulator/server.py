@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import shutil
-import ssl
 import tempfile
 import threading
 from pathlib import Path
-from types import TracebackType
+from typing import TYPE_CHECKING
 
 from acs_emulator import tls
 from acs_emulator.app import EmulatorApp
 from acs_emulator.auth import HmacVerifier
 from acs_emulator.config import EmulatorConfig, generated_access_key
 from acs_emulator.faults import FaultInjector, FaultSettings
-from acs_emulator.httpd import EmulatorHttpServer
+from acs_emulator.http_server import HttpServer
 from acs_emulator.records import EmulatedRoom, RoomRecord
 from acs_emulator.rooms_api import RoomsSettings
 from acs_emulator.store import Store
 from acs_emulator.timefmt import ticks_to_datetime
+from acs_emulator.wsgi import EmulatorWsgi
 
-_STOP_POLL_SECONDS = 0.02  # how long stop() may wait for the accept loop to notice
+if TYPE_CHECKING:
+    import ssl
+    from types import TracebackType
 
 __all__ = ["EmulatedRoom", "EmulatorConfig", "RunningEmulator", "start_emulator"]
 
@@ -31,7 +33,8 @@ class RunningEmulator:
 
     def __init__(
         self,
-        server: EmulatorHttpServer,
+        server: HttpServer,
+        app: EmulatorApp,
         faults: FaultInjector,
         endpoint: str,
         access_key: str,
@@ -39,15 +42,9 @@ class RunningEmulator:
         temporary_dir: Path | None,
     ) -> None:
         self._server = server
+        self._app = app
         self._faults = faults
         self._temporary_dir = temporary_dir
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": _STOP_POLL_SECONDS},
-            name="acs-emulator",
-            daemon=True,
-        )
-        self._thread.start()
         self._stopped = False
         self._stop_lock = threading.Lock()
         self.access_key = access_key
@@ -66,15 +63,15 @@ class RunningEmulator:
 
     def snapshot(self) -> dict[str, EmulatedRoom]:
         """Live rooms by id, participants in the service's order."""
-        with self._server.app.store.reading() as tx:
+        with self._app.store.reading() as tx:
             return {room.id: _emulated(room, tx.participants(room.id)) for room in tx.all_rooms()}
 
     def identities(self) -> set[str]:
-        with self._server.app.store.reading() as tx:
+        with self._app.store.reading() as tx:
             return tx.identity_ids()
 
     def request_count(self) -> int:
-        return self._server.app.request_count
+        return self._app.request_count
 
     def stop(self) -> None:
         """Idempotent. Lets in-flight responses finish, closes every connection and the store."""
@@ -82,11 +79,8 @@ class RunningEmulator:
             if self._stopped:
                 return
             self._stopped = True
-        self._server.shutdown()
-        self._server.close_connections()
-        self._server.server_close()
-        self._thread.join()
-        self._server.app.store.close()
+        self._server.stop()
+        self._app.store.close()
         if self._temporary_dir is not None:
             shutil.rmtree(self._temporary_dir, ignore_errors=True)
 
@@ -115,13 +109,13 @@ def start_emulator(config: EmulatorConfig | None = None) -> RunningEmulator:
         cert_path, ssl_context = _tls_files(config, temporary_dir)
         faults = FaultInjector(_fault_settings(config), config.seed)
         app = EmulatorApp(store, _verifier(config, access_key), faults, _rooms_settings(config))
-        address = (config.host, config.port)
-        server = EmulatorHttpServer(address, app, ssl_context, config.log_requests)
+        wsgi = EmulatorWsgi(app, log_requests=config.log_requests)
+        server = HttpServer((config.host, config.port), wsgi, ssl_context)
     except BaseException:
         _discard(store, temporary_dir)
         raise
-    endpoint = f"{server.scheme}://{_url_host(config.host)}:{server.server_address[1]}"
-    return RunningEmulator(server, faults, endpoint, access_key, cert_path, temporary_dir)
+    endpoint = f"{server.scheme}://{_url_host(config.host)}:{server.port}"
+    return RunningEmulator(server, app, faults, endpoint, access_key, cert_path, temporary_dir)
 
 
 def _needs_temp_dir(config: EmulatorConfig) -> bool:

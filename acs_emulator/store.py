@@ -9,11 +9,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acs_emulator.transaction import Transaction
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 DATABASE_FILE = "acs_emulator.sqlite3"
 _SCHEMA = """

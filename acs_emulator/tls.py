@@ -7,12 +7,15 @@ import ipaddress
 import os
 import ssl
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CERT_FILE = "acs-emulator-cert.pem"
 KEY_FILE = "acs-emulator-key.pem"

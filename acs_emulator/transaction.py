@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acs_emulator.records import IdentityRecord, RememberedResponse, RoomRecord
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 class Transaction:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from acs_emulator.errors import ApiError
-from acs_emulator.wire import Request
+
+if TYPE_CHECKING:
+    from acs_emulator.wire import Request
 
 ROOMS_VERSIONS = ("2023-06-14", "2024-04-15", "2025-03-13")
 COLLABORATOR_SINCE = "2025-03-13"
