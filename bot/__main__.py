@@ -8,58 +8,51 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.config import load_settings
+from bot.run_modes.process import configure_logging, require_settings
 from bot.services.errors import RoomBotError
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def _acs_emulator(argv: Sequence[str]) -> int:
-    from acs_emulator import cli  # imported late: the emulator is only needed here
+    from acs_emulator import cli  # lazy: starting the emulator must not load the whole app
 
     return cli.main(list(argv))
 
 
-def _db_upgrade(args: argparse.Namespace) -> int:
-    from bot.config import load_settings
-    from storage.engine import make_engine
-    from storage.migrate import current_revision, upgrade
+# The handlers import their run mode lazily: `--help`, a bad flag and a missing setting answer
+# at once, without loading the app (Bolt, the Azure SDKs, SQLAlchemy take ~1 s).
 
-    settings = load_settings()
-    engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
-    print(f"database is at revision {current_revision(engine)}")
-    return 0
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from bot.run_modes import db  # lazy, like every run mode: see above
+
+    return db.run_upgrade(load_settings())
 
 
 def _console(args: argparse.Namespace) -> int:
-    from bot.config import load_settings
-    from bot.console import session as console
+    from bot.run_modes import console  # lazy: see above
 
     overrides = {"roombot_data_dir": args.data_dir} if args.data_dir else {}
-    return console.run(load_settings(**overrides), args)
+    return console.run(load_settings(**overrides), user=args.user, channel=args.channel)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from bot.config import load_settings
-    from bot.run_modes.process import configure_logging, require_settings
-
     overrides = {"port": args.port} if args.port else {}  # validated like PORT
     settings = load_settings(**overrides)
     require_settings(settings, "serve")  # before logging and the heavy imports: one line
     configure_logging()
-    from bot.run_modes.serve import serve
+    from bot.run_modes.serve import serve  # lazy: see above
 
     return serve(settings, host=args.host)
 
 
 def _socket(args: argparse.Namespace) -> int:
-    from bot.config import load_settings
-    from bot.run_modes.process import configure_logging, require_settings
-
     settings = load_settings()
     require_settings(settings, "socket")
     configure_logging()
-    from bot.run_modes.socket import run_socket_mode
+    from bot.run_modes.socket import run_socket_mode  # lazy: see above
 
     return run_socket_mode(settings)
 
@@ -85,20 +78,17 @@ def _add_run_modes(commands: Any) -> None:
 
 
 def _reminders(args: argparse.Namespace) -> int:
-    import logging
+    from bot.run_modes import reminders  # lazy: see above
 
-    from bot.background.reminder_loop import run_standalone
-    from bot.config import load_settings
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    return run_standalone(load_settings(), batch=args.batch, lease_seconds=args.lease_seconds)
+    settings = load_settings()
+    return reminders.run(settings, batch=args.batch, lease_seconds=args.lease_seconds)
 
 
 def _add_reminders_command(commands: Any) -> None:
     reminders = commands.add_parser(
         "reminders",
-        help="run only the reminder worker (posts with SLACK_BOT_TOKEN to SLACK_API_URL)",
-        description="Post due room reminders until SIGTERM or Ctrl-C. Several workers may "
+        help="run only the reminder loop (posts with SLACK_BOT_TOKEN to SLACK_API_URL)",
+        description="Post due room reminders until SIGTERM or Ctrl-C. Several may "
         "share one PostgreSQL database: each reminder is posted once.",
     )
     reminders.add_argument("--batch", type=int, default=50, help="reminders per claim (50)")
@@ -109,10 +99,10 @@ def _add_reminders_command(commands: Any) -> None:
 
 
 def _reconcile(args: argparse.Namespace) -> int:
-    from bot.background.reconcile_loop import reconcile_once
-    from bot.config import load_settings
+    from bot.run_modes import reconcile  # lazy: see above
 
-    return reconcile_once(load_settings(), team_id=args.team, dry_run=args.dry_run, out=sys.stdout)
+    settings = load_settings()
+    return reconcile.run(settings, team_id=args.team, dry_run=args.dry_run, out=sys.stdout)
 
 
 def _add_reconcile_command(commands: Any) -> None:

@@ -1,45 +1,92 @@
-"""The composition root: the one place that wires settings, storage, ACS and Slack together."""
+"""The composition root: the one place that wires settings, storage, ACS and Slack together.
+
+`assemble(settings, kind)` builds every process: `serve` and `socket` (SERVING), each of their
+work processes (WORK), `roombot reminders`, `roombot reconcile` and `roombot console`. Nothing
+below this module imports it; the run modes (`bot/run_modes/`) call it.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
+import secrets
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from slack_bolt import App
+from pydantic import SecretStr
 from slack_sdk import WebClient
-from sqlalchemy import Engine
 
+from acs_emulator import EmulatorConfig, start_emulator
 from bot.adapters.acs import make_acs_gateways
-from bot.config import Settings
-from bot.services.attempts import Action
-from bot.services.audit.trail import AuditTrail
+from bot.background.reconcile_loop import start_reconcile_loop
+from bot.background.reminder_loop import ReminderLoop, default_owner_id, start_reminder_loop
+from bot.background.work_child import BoundWorks
+from bot.background.work_processes import WorkProcesses
+from bot.console.session import ConsoleSession
+from bot.console.verbs import VERBS
+from bot.listeners import (
+    actions,
+    audit,
+    commands,
+    dedupe,
+    errors,
+    home,
+    lifecycle,
+    shortcuts,
+    views,
+)
+from bot.listeners.after_ack import AfterAck, InThreads
+from bot.listeners.directory import UserDirectory
+from bot.listeners.request_log import LoggedApp
+from bot.oauth import (
+    app_client,
+    audit_installs,
+    bolt_installation_kwargs,
+    retry_rate_limits,
+    workspace_clients,
+)
+from bot.run_modes.process import Options, Process, ProcessKind, configure_logging
+from bot.services.assembly import Rules, assemble_services
 from bot.services.clock import Clock, utc_now
-from bot.services.container import Services
-from bot.services.domain import Workspace
-from bot.services.errors import RoomBotError
-from bot.services.event_ledger import EventLedger
-from bot.services.identities import IdentityService
+from bot.services.health import Check, HealthCheck
 from bot.services.ports import IdentityGateway, RoomsGateway
-from bot.services.reconcile.reconciler import Reconciler
-from bot.services.reminders.delivery import ReminderService
-from bot.services.reminders.planner import ReminderPlanner
-from bot.services.room_changes import RoomChanges
-from bot.services.rooms import RoomService
-from bot.services.uow import defer_schema
+from bot.slack_posts.audit_channel import attach_audit_channel
+from slack_standin.bolt_sender import IdleExecutor, LocalSlack
 from storage.engine import make_engine
-from storage.errors import StorageUnavailable
-from storage.migrate import ensure_schema
 
 if TYPE_CHECKING:
-    from bot.listeners.after_ack import AfterAck
+    from slack_bolt import App
+    from sqlalchemy import Engine
+
+    from bot.config import Settings
+    from bot.services.container import Services
+    from slack_standin import RunningStandin
 
 log = logging.getLogger(__name__)
 
 # Listeners spend most of their time waiting on ACS and Slack; many threads keep one slow
 # room creation from holding up everybody else's clicks.
 LISTENER_THREADS = 64
+WORK_READY_SECONDS = 60.0
+CONSOLE_REMINDER_POLL_SECONDS = 3.0  # in the console, reminders show up within seconds
+Gateways = tuple[RoomsGateway, IdentityGateway]
+Closers = list[Callable[[], None]]
+
+
+def assemble(settings: Settings, kind: ProcessKind, options: Options | None = None) -> Process:
+    """The parts of a `kind` process, built and connected. The loops beside the app start
+    here and stop with `close()`; serving and the console are started by their run mode."""
+    options = options or Options()
+    if kind is ProcessKind.SERVING:
+        return _serving(settings, options)
+    if kind is ProcessKind.WORK:
+        return _work_process(settings)
+    if kind is ProcessKind.CONSOLE:
+        return _console(settings, options)
+    if kind is ProcessKind.REMINDERS:
+        return _standalone_reminders(settings, options)
+    return Process(build_services(settings, gateways=options.gateways))
 
 
 def build_services(
@@ -47,89 +94,148 @@ def build_services(
     *,
     clock: Clock = utc_now,
     engine: Engine | None = None,
-    gateways: tuple[RoomsGateway, IdentityGateway] | None = None,
+    gateways: Gateways | None = None,
     database_may_wait: bool = False,
 ) -> Services:
-    """Open the store (migrating it if needed) and the ACS gateways; nothing calls ACS yet.
-
-    With `database_may_wait`, a database that is down at start does not stop it: the schema
-    is made ready by the first unit of work that reaches the database (see `defer_schema`)."""
-    engine = engine or make_engine(settings.effective_database_url)
-    _prepare_schema(engine, database_may_wait=database_may_wait)
-    closers: list[Callable[[], None]] = [engine.dispose]
-    rooms_gateway, identity_gateway = gateways or acs_gateways(settings, closers)
-    identities = IdentityService(engine=engine, gateway=identity_gateway, clock=clock)
-    closers.append(identities.close)
-    services = Services(
-        rooms=RoomService(engine=engine, rooms=rooms_gateway, identities=identities, clock=clock),
-        changes=RoomChanges(engine=engine, rooms=rooms_gateway, identities=identities, clock=clock),
-        identities=identities,
+    """The use cases on the configured store and ACS (or on the gateways given)."""
+    closers: Closers = []
+    if gateways is None:
+        gateways = acs_gateways(_local_acs(settings, closers), closers)
+    services = assemble_services(
+        engine=engine or make_engine(settings.effective_database_url),
+        rooms=gateways[0],
+        identity=gateways[1],
+        rules=Rules(
+            admins=settings.roombot_admins,
+            default_timezone=settings.roombot_timezone,
+            reminder_leads=settings.roombot_reminders,
+            audit_retention_days=settings.roombot_audit_retention_days,
+        ),
         clock=clock,
-        admins=settings.roombot_admins,
-        default_timezone=settings.roombot_timezone,
-        closers=closers,
-        events=EventLedger(engine=engine, clock=clock),
+        database_may_wait=database_may_wait,
     )
-    _add_reminders(services, settings, engine, rooms_gateway)
-    _add_audit(services, settings, engine)
-    # Repairs are told on the changes' log, so the audit trail and reminders hear them too.
-    services.reconcile = Reconciler(
-        engine=engine, rooms=rooms_gateway, clock=clock, attempts=services.changes.attempts
-    )
+    services.closers.extend(closers)
     return services
 
 
-def _prepare_schema(engine: Engine, *, database_may_wait: bool) -> None:
+def _serving(settings: Settings, options: Options) -> Process:
+    """Store, ACS, services and the Bolt app on one engine; the work after acks goes to
+    `ROOMBOT_WORK_PROCESSES` work processes (in this process when `gateways` are given)."""
+    closers: Closers = []
+    work = None
+    if options.gateways is None:
+        settings = _local_acs(settings, closers)  # the work processes reach it too
+        if settings.roombot_work_processes > 0:  # first: they build while this one does
+            build = functools.partial(assemble, kind=ProcessKind.WORK)
+            work = WorkProcesses(settings, count=settings.roombot_work_processes, build=build)
     try:
-        ensure_schema(engine)
-    except StorageUnavailable as exc:
-        if not database_may_wait:
-            raise
-        # The driver's text names host and port, never the password; one line for the log.
-        log.warning("database unavailable at start, serving anyway: %s", " ".join(str(exc).split()))
-        defer_schema(engine, ensure_schema)
+        return _serving_parts(settings, options.gateways, closers, work)
+    except BaseException:
+        if work is not None:
+            work.close()
+        raise
 
 
-def _add_reminders(
-    services: Services, settings: Settings, engine: Engine, rooms_gateway: RoomsGateway
-) -> None:
-    """Reminders follow every room change; a room the worker finds gone from ACS is told
-    as a deletion on the changes' log, so its observers (reminders, audit) hear it too."""
-    services.reminders = ReminderService(
-        engine=engine, rooms=rooms_gateway, clock=services.clock, attempts=services.changes.attempts
+def _serving_parts(
+    settings: Settings, gateways: Gateways | None, closers: Closers, work: WorkProcesses | None
+) -> Process:
+    # A database that is down now must not keep Slack from hearing why: /healthz fails and
+    # every request is told the database is unavailable until it is back.
+    engine = make_engine(settings.effective_database_url)
+    gateways = gateways or acs_gateways(settings, closers)
+    services = build_services(settings, engine=engine, gateways=gateways, database_may_wait=True)
+    services.closers.extend(closers)
+    executor = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
+    app = create_app(settings, services, executor=executor, engine=engine, after_ack=work)
+    start_reminder_loop(services, workspace_clients(app, settings), settings)
+    start_reconcile_loop(services, settings)
+    work_check = None if work is None else lambda: Check(*work.health())
+    health = HealthCheck(engine=engine, rooms=gateways[0], work=work_check)
+    if work is not None and not work.wait_ready(WORK_READY_SECONDS):
+        log.warning("work processes not ready after %.0f s; serving anyway", WORK_READY_SECONDS)
+    return Process(services, app=app, health=health, executor=executor, work=work)
+
+
+def _work_process(settings: Settings) -> Process:
+    """Inside a work process: the serving process's app, whose works run the jobs handed in."""
+    configure_logging()
+    engine = make_engine(settings.effective_database_url)
+    services = build_services(settings, engine=engine, database_may_wait=True)
+    executor = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
+    works = BoundWorks(executor)
+    app = create_app(settings, services, executor=executor, engine=engine, after_ack=works)
+    return Process(services, app=app, executor=executor, works=works)
+
+
+def _standalone_reminders(settings: Settings, options: Options) -> Process:
+    """`roombot reminders` posts with SLACK_BOT_TOKEN to SLACK_API_URL (one workspace); the
+    run mode runs its loop, reconciliation runs beside it."""
+    settings.require("SLACK_BOT_TOKEN")  # before the store is opened: one line, nothing made
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = WebClient(token=token, base_url=settings.slack_api_url)
+    services = build_services(settings, gateways=options.gateways)
+    start_reconcile_loop(services, settings)
+    loop = ReminderLoop(
+        services,
+        lambda _workspace: client,
+        clock=services.clock,
+        poll_seconds=settings.roombot_reminder_poll_seconds,
+        owner_id=default_owner_id(),
+        lease_seconds=options.lease_seconds,
+        batch=options.batch,
     )
-    planner = ReminderPlanner(engine=engine, leads=settings.roombot_reminders)
-    planner.attach(services.rooms.attempts, services.changes.attempts)
+    return Process(services, reminders=loop)
 
 
-def _add_audit(services: Services, settings: Settings, engine: Engine) -> None:
-    """Every attempt the use cases tell becomes one audit record."""
-    services.audit = AuditTrail(
-        engine=engine, clock=services.clock, retention_days=settings.roombot_audit_retention_days
+def _console(settings: Settings, options: Options) -> Process:
+    """The embedded ACS emulator unless told otherwise, and reminders posted to the stand-in
+    (what they post prints at the next flush)."""
+    standin = options.standin
+    if standin is None:
+        raise ValueError("the console plays against a Slack stand-in")
+    if settings.acs_connection_string is None and settings.acs_endpoint is None:
+        settings = settings.model_copy(update={"acs_connection_string": SecretStr("local")})
+    services = build_services(settings, gateways=options.gateways)
+    client = WebClient(token=standin.bot_token, base_url=standin.base_url)
+    poll = min(settings.roombot_reminder_poll_seconds, CONSOLE_REMINDER_POLL_SECONDS)
+    quick = settings.model_copy(update={"roombot_reminder_poll_seconds": poll})
+    reminders = start_reminder_loop(services, lambda _workspace: client, quick)
+    start_reconcile_loop(services, quick)
+    session = console_session(services, standin, settings, options.user, options.channel)
+    return Process(services, reminders=reminders, console=session)
+
+
+def console_session(
+    services: Services, standin: RunningStandin, settings: Settings, user: str, channel: str
+) -> ConsoleSession:
+    """The real app, fed signed requests by the stand-in's sender, answering the stand-in."""
+    executor = IdleExecutor(16)
+    secret = secrets.token_hex(16)
+    client = WebClient(token=standin.bot_token, base_url=standin.base_url)
+    signed = settings.model_copy(update={"slack_signing_secret": SecretStr(secret)})
+    app = create_app(signed, services, client=client, executor=executor)
+    workspace = standin.workspace
+    slack = LocalSlack(app, signing_secret=secret, team_id=workspace.team_id, workspace=workspace)
+    return ConsoleSession(standin, slack, executor, VERBS, user=user, channel=channel)
+
+
+def _local_acs(settings: Settings, closers: Closers) -> Settings:
+    """ACS_CONNECTION_STRING=local: start the embedded emulator and point at it."""
+    if not settings.uses_local_acs:
+        return settings
+    emulator = start_emulator(EmulatorConfig(data_dir=settings.roombot_data_dir / "acs"))
+    closers.append(emulator.stop)
+    local = SecretStr(emulator.connection_string)
+    return settings.model_copy(update={"acs_connection_string": local})
+
+
+def acs_gateways(settings: Settings, closers: Closers) -> Gateways:
+    """The official SDK clients; built lazily, so nothing reaches ACS yet."""
+    secret = settings.acs_connection_string
+    gateways = make_acs_gateways(
+        connection_string=secret.get_secret_value() if secret else None,
+        endpoint=None if secret else settings.acs_endpoint,
     )
-    for attempts in (
-        services.rooms.attempts,
-        services.changes.attempts,
-        services.identities.attempts,
-    ):
-        attempts.observers.append(services.audit.observe)
-
-
-def acs_gateways(
-    settings: Settings, closers: list[Callable[[], None]]
-) -> tuple[RoomsGateway, IdentityGateway]:
-    if settings.uses_local_acs:
-        from acs_emulator import EmulatorConfig, start_emulator
-
-        emulator = start_emulator(EmulatorConfig(data_dir=settings.roombot_data_dir / "acs"))
-        closers.append(emulator.stop)
-        gateways = make_acs_gateways(connection_string=emulator.connection_string)
-    else:
-        secret = settings.acs_connection_string
-        gateways = make_acs_gateways(
-            connection_string=secret.get_secret_value() if secret else None,
-            endpoint=None if secret else settings.acs_endpoint,
-        )
     closers.extend(gateway.close for gateway in gateways)
     return gateways
 
@@ -139,7 +245,6 @@ def create_app(
     services: Services,
     *,
     client: WebClient | None = None,
-    process_before_response: bool = True,
     executor: Executor | None = None,
     engine: Engine | None = None,
     after_ack: AfterAck | None = None,
@@ -150,54 +255,39 @@ def create_app(
 
     Single-workspace with SLACK_BOT_TOKEN; multi-workspace (OAuth install, tokens per workspace
     kept in `engine`'s database) when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set."""
-    from bot.listeners import register_listeners
-    from bot.listeners.after_ack import InThreads
-    from bot.listeners.request_log import LoggedApp
-    from bot.oauth import app_client, retry_rate_limits
-    from bot.slack_posts.audit_channel import attach_audit_channel
-
     client = client or app_client(settings)
     retry_rate_limits(client)
     executor = executor or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
+    secret = settings.slack_signing_secret
+    installations: dict[str, object] = {}
+    if settings.oauth_enabled:
+        if engine is None:
+            engine = make_engine(settings.effective_database_url)
+            services.closers.append(engine.dispose)
+        hook = audit_installs(services.audit)
+        installations = bolt_installation_kwargs(settings, engine, hook)
     app = LoggedApp(
         client=client,
-        signing_secret=_secret(settings.slack_signing_secret) or "",
+        signing_secret=secret.get_secret_value() if secret else "",
         token_verification_enabled=False,
-        process_before_response=process_before_response,
+        process_before_response=True,
         listener_executor=executor,
-        **_installations(settings, services, engine),
+        **installations,  # type: ignore[arg-type]
     )
-    register_listeners(app, services, after_ack or InThreads(executor))
+    _register_listeners(app, services, after_ack or InThreads(executor))
     attach_audit_channel(app, settings.roombot_audit_channel, services)
     return app
 
 
-def _installations(settings: Settings, services: Services, engine: Engine | None) -> dict[str, Any]:
-    if not settings.oauth_enabled:
-        return {}
-    from bot.oauth import bolt_installation_kwargs
-
-    if engine is None:
-        engine = make_engine(settings.effective_database_url)
-        services.closers.append(engine.dispose)
-    return bolt_installation_kwargs(settings, engine, _installation_recorder(services))
-
-
-def _installation_recorder(services: Services) -> Callable[[Workspace], None] | None:
-    """First installs go to the audit trail; a store hiccup there must not fail the install."""
-    audit = services.audit
-    if audit is None:
-        return None
-
-    def record(workspace: Workspace) -> None:
-        try:
-            audit.record(workspace, action=Action.INSTALLATION_ADDED)
-        except RoomBotError as problem:
-            log.warning("install of %s not audited: %s", workspace.team_id, problem.message)
-
-    return record
-
-
-def _secret(value: object) -> str | None:
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if getter else None
+def _register_listeners(app: App, services: Services, after: AfterAck) -> None:
+    """Every Slack surface; `after` runs the slow work after each ack (see `after_ack`)."""
+    dedupe.register(app, services)  # first: a repeated event must reach no other code
+    users = UserDirectory()
+    commands.register(app, services, users, after)
+    actions.register(app, services, users, after)
+    audit.register(app, services, users, after)
+    views.register(app, services, users, after)
+    home.register(app, services, users)
+    shortcuts.register(app)
+    lifecycle.register(app, services)
+    errors.register(app)

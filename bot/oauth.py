@@ -9,27 +9,35 @@ another. Rotating tokens are refreshed by whichever instance needs one first.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
 )
-from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine
 
-from bot.config import Settings
 from bot.listeners.registry import BOT_SCOPES
+from bot.services.attempts import Action
 from bot.services.domain import Workspace
-from bot.services.errors import ConfigurationError
+from bot.services.errors import ConfigurationError, RoomBotError
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from slack_sdk.oauth.installation_store import Installation, InstallationStore
+    from sqlalchemy import Engine
+
+    from bot.config import Settings
+    from bot.services.audit.trail import AuditTrail
+
+log = logging.getLogger(__name__)
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -92,6 +100,20 @@ def bolt_installation_kwargs(
     return {"installation_store": flow.installation_store, "oauth_settings": flow}
 
 
+def audit_installs(audit: AuditTrail | None) -> InstallHook | None:
+    """First installs go to the audit trail; a store hiccup there must not fail the install."""
+    if audit is None:
+        return None
+
+    def record(workspace: Workspace) -> None:
+        try:
+            audit.record(workspace, action=Action.INSTALLATION_ADDED)
+        except RoomBotError as problem:
+            log.warning("install of %s not audited: %s", workspace.team_id, problem.message)
+
+    return record
+
+
 def installation_store(
     settings: Settings, engine: Engine, on_installed: InstallHook | None = None
 ) -> SQLAlchemyInstallationStore:
@@ -136,7 +158,7 @@ ClientFor = Callable[[Workspace], WebClient | None]
 
 
 def workspace_clients(app: App, settings: Settings) -> ClientFor:
-    """Web API clients for work done outside any Slack request (the reminder worker): the app's
+    """Web API clients for work done outside any Slack request (the reminder loop): the app's
     own in single-workspace mode; otherwise one with the workspace's stored bot token (rotated
     when near expiry), or None when the workspace has no installation."""
     store = app.installation_store

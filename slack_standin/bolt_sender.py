@@ -11,9 +11,8 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -22,7 +21,11 @@ from slack_sdk.signature import SignatureVerifier
 from slack_standin import payloads
 from slack_standin.payloads import Json, Sender
 from slack_standin.typed_text import as_slack_sends
-from slack_standin.workspace import Workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from slack_standin.workspace import Workspace
 
 
 class IdleExecutor(ThreadPoolExecutor):

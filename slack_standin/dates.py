@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 _TOKEN = re.compile(r"\{(\w+)\}")
 _RELATIVE_DAYS = {-1: "yesterday", 0: "today", 1: "tomorrow"}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.wire import ApiError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 Message = dict[str, Any]
 _CONTENT_KEYS = ("text", "blocks", "attachments", "metadata")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.checks.views import view_problems
-from slack_standin.ids import IdMaker
 from slack_standin.wire import ApiError
-from slack_standin.workspace import Workspace
+
+if TYPE_CHECKING:
+    from slack_standin.ids import IdMaker
+    from slack_standin.workspace import Workspace
 
 View = dict[str, Any]
 TRIGGER_LIFETIME = 3.0  # seconds; Slack's documented limit

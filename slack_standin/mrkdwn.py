@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from slack_standin.dates import format_date
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 Names = Callable[[str], str]
 _SEQUENCE = re.compile(r"<([^<>]+)>")

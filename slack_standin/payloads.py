@@ -10,9 +10,10 @@ Slack sends beside the ids (user name, channel name, team domain).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_standin.workspace import Workspace
+if TYPE_CHECKING:
+    from slack_standin.workspace import Workspace
 
 Json = dict[str, Any]
 APP_ID = "A0ROOMBOT"

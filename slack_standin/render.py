@@ -11,12 +11,14 @@ Pure functions: the console prints them, tests assert on them, so the layout is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from slack_standin.elements import Json, describe, summary, text_of
 from slack_standin.mrkdwn import Names, Reader, render_mrkdwn
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
 
 __all__ = ["Names", "render_blocks", "render_message", "render_mrkdwn_text", "render_view"]
 

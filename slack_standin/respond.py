@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.checks.messages import checked_content
 from slack_standin.messages import Message, bot_message
-from slack_standin.responses import ResponseTarget
-from slack_standin.state import StandinState
 from slack_standin.wire import ApiError
+
+if TYPE_CHECKING:
+    from slack_standin.responses import ResponseTarget
+    from slack_standin.state import StandinState
 
 
 def apply_response(state: StandinState, target: ResponseTarget, payload: dict[str, Any]) -> None:

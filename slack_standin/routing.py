@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.calls import CallLog, SlackCall
 from slack_standin.checks.methods import refuse_unmet_rules
-from slack_standin.faults import Faults
 from slack_standin.methods import HANDLERS, NO_TOKEN_METHODS
 from slack_standin.respond import apply_response
-from slack_standin.state import StandinState
 from slack_standin.wire import (
     ApiError,
     Args,
@@ -22,6 +19,12 @@ from slack_standin.wire import (
     for_the_record,
     parse_body,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from slack_standin.faults import Faults
+    from slack_standin.state import StandinState
 
 logger = logging.getLogger(__name__)
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_standin.calls import CallLog, Listener, SlackCall
 from slack_standin.faults import Fault, Faults
-from slack_standin.messages import Message
-from slack_standin.modals import View
 from slack_standin.responses import ResponseTarget
-from slack_standin.state import StandinState
 from slack_standin.typed_text import as_slack_sends
-from slack_standin.uploads import UploadedFile
-from slack_standin.workspace import Workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import TracebackType
+
+    from slack_standin.calls import CallLog, Listener, SlackCall
+    from slack_standin.messages import Message
+    from slack_standin.modals import View
+    from slack_standin.state import StandinState
+    from slack_standin.uploads import UploadedFile
+    from slack_standin.workspace import Workspace
 
 
 class RunningStandin:

@@ -6,16 +6,19 @@ import logging
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from slack_standin.calls import CallLog
 from slack_standin.faults import Faults
-from slack_standin.ids import Clock
 from slack_standin.routing import HttpReply, HttpRequest, Router
 from slack_standin.running import RunningStandin
 from slack_standin.state import StandinState
 from slack_standin.tokens import Tokens
 from slack_standin.workspace import Workspace, demo_workspace
+
+if TYPE_CHECKING:
+    from slack_standin.ids import Clock
 
 logger = logging.getLogger(__name__)
 

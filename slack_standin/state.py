@@ -5,15 +5,18 @@ from __future__ import annotations
 import threading
 import zlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from slack_standin.ids import Clock, IdMaker, TsSource
 from slack_standin.messages import ChannelHistory, Ephemerals
 from slack_standin.modals import Triggers, ViewStore
 from slack_standin.responses import ResponseUrls
-from slack_standin.tokens import Tokens
 from slack_standin.uploads import Uploads
 from slack_standin.wire import ApiError
-from slack_standin.workspace import Channel, User, Workspace
+
+if TYPE_CHECKING:
+    from slack_standin.tokens import Tokens
+    from slack_standin.workspace import Channel, User, Workspace
 
 
 @dataclass

@@ -10,8 +10,10 @@ it) Slack also turns the names a person typed or picked into references: `@ana` 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from slack_standin.workspace import Workspace
+if TYPE_CHECKING:
+    from slack_standin.workspace import Workspace
 
 # A reference already in Slack's form stands for a name picked from the autocomplete list:
 # it is sent as it is. Everything else is typed text.

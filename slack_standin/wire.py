@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 # Fields Slack accepts as a JSON string in a form body and as a value in a JSON body.
 JSON_FIELDS = frozenset({"blocks", "attachments", "view", "files", "metadata"})

@@ -8,13 +8,16 @@ when events are added meanwhile. The only delete is retention, by age, across wo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, delete, select
 
 from storage.models import AuditEventRow
 from storage.timestamps import require_utc
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = ["EventFilter", "append_event", "count_events", "list_events", "purge_events"]
 

@@ -6,10 +6,12 @@ without SAVEPOINTs (which pysqlite's deferred BEGIN handles poorly).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def upsert_insert(session: Session, entity: Any) -> postgresql.Insert | sqlite.Insert:

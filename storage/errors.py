@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import InterfaceError, OperationalError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 class StorageUnavailable(Exception):
@@ -14,10 +17,6 @@ class StorageUnavailable(Exception):
 
 class RoomNotFound(LookupError):
     """A room id given to a write no longer exists (for example a discarded reservation)."""
-
-
-class NaiveDatetimeError(ValueError):
-    """A datetime without a time zone reached the store, where every timestamp is UTC."""
 
 
 @contextmanager

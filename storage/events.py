@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, delete
 
 from storage.dialects import upsert_insert
 from storage.models import SlackEventRow
 from storage.timestamps import require_utc
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def claim_event(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
 from storage.dialects import upsert_insert
 from storage.models import AcsIdentityRow
 from storage.timestamps import require_utc
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from datetime import datetime
 
 
 def find_identity(

@@ -7,8 +7,7 @@ participants' identities up in the whole store. Callers scope what they act on t
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import union
 from sqlmodel import Session, col, select
@@ -16,6 +15,10 @@ from sqlmodel import Session, col, select
 from storage.events import claim_event
 from storage.models import ACTIVE, AcsIdentityRow, RoomRow
 from storage.room_rows import in_workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from datetime import datetime
 
 # Round claims share the once-only ledger of Slack event deliveries (see claim_round).
 _ROUND_PREFIX = "roombot.reconcile:"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, exists, select
 
 from storage.models import ReminderRow, RoomRow
 from storage.timestamps import require_utc
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
 
 
 def rooms_for(session: Session, *, reminders: Sequence[ReminderRow]) -> dict[int, RoomRow]:

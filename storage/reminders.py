@@ -7,19 +7,22 @@ dies leaves its lease to run out, after which any worker may claim the row again
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select, update
-from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.dialects import upsert_insert
 from storage.models import ReminderRow
 from storage.reminder_queries import later_one_due, list_reminders, rooms_for
 from storage.timestamps import require_utc
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from sqlmodel.sql.expression import SelectOfScalar
 
 __all__ = [
     "Planned",

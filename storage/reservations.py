@@ -6,8 +6,7 @@ before anything exists in ACS; reconciliation sweeps reservations that never fin
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select, update
@@ -17,6 +16,9 @@ from storage.errors import StorageUnavailable
 from storage.models import ACTIVE, CREATING, RoomRow
 from storage.room_rows import in_workspace, lock_room, require_room
 from storage.timestamps import require_utc
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 # Each failed attempt means another reservation took that number and committed, so N
 # concurrent reservations need at most N attempts; this bound is far above real contention.

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, delete, select
 
 from storage.dialects import upsert_insert
 from storage.models import ROLES, RoomMemberRow
 from storage.timestamps import require_utc
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+    from datetime import datetime
 
 
 def list_members(session: Session, *, room_id: int) -> list[RoomMemberRow]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from storage.errors import RoomNotFound
 from storage.models import RoomRow
 from storage.timestamps import require_utc
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy import ColumnElement
 
 
 def in_workspace(enterprise_id: str, team_id: str) -> tuple[ColumnElement[bool], ...]:

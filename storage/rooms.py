@@ -2,43 +2,35 @@
 
 Writes take a room id that the caller got from a workspace-scoped lookup (or from
 reserve_room); every lookup filters on the workspace, so another workspace's room is
-never returned. Reservations and rosters live in their own modules and are re-exported
-here, so callers need one import.
+never returned. Reservations live in `reservations.py`, rosters in `room_members.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 
 from storage.models import ACTIVE, DELETED, RoomMemberRow, RoomRow
-from storage.reservations import (
-    activate_room,
-    discard_reservation,
-    list_stale_reservations,
-    reserve_room,
-)
 from storage.room_members import list_members, members_of, remove_members, upsert_members
 from storage.room_rows import find_one, in_workspace, lock_room, touch
 from storage.timestamps import require_utc
 
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from datetime import datetime
+
 __all__ = [
-    "activate_room",
-    "discard_reservation",
     "find_room_by_acs_id",
     "find_room_by_number",
     "find_rooms_by_title",
     "get_room",
     "list_members",
     "list_rooms",
-    "list_stale_reservations",
     "mark_deleted",
     "members_of",
     "remove_members",
-    "reserve_room",
     "set_card",
     "update_room",
     "upsert_members",

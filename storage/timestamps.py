@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime
-from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from storage.errors import NaiveDatetimeError
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
+
+
+class NaiveDatetimeError(ValueError):
+    """A datetime without a time zone reached the store, where every timestamp is UTC."""
 
 
 def require_utc(value: datetime, name: str = "datetime") -> datetime:

@@ -7,9 +7,9 @@ service's own text is reduced to one sanitised line before it is shown to anyone
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from azure.core.exceptions import (
     AzureError,
@@ -28,6 +28,9 @@ from bot.services.errors import (
     ServiceUnreachable,
     Throttled,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _LOG = logging.getLogger(__name__)
 

@@ -8,9 +8,8 @@ turns http into https) and share nothing but the credential.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import requests
 from azure.communication.identity import CommunicationIdentityClient
@@ -21,6 +20,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from bot.adapters.retry import DeadlineRetryPolicy, RetrySettings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # A plain string: the enum default leaks as 'ApiVersion.V2025_03_13' into nextLink requests (§0.2).
 ROOMS_API_VERSION = "2025-03-13"

@@ -7,14 +7,16 @@ Both SDKs hand back timestamps as the raw JSON strings (ACS_REST.md §0.5), e.g.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from azure.communication.rooms import CommunicationUserIdentifier, RoomParticipant
 
 from bot.services.domain import AcsParticipant, AcsRoom, Role
 from bot.services.errors import AcsRequestFailed
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # date, time, optional fraction (any length), optional zone: 'Z' or ±hh:mm / ±hhmm
 _ISO = re.compile(

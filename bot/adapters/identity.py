@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from azure.communication.identity import CommunicationIdentityClient, CommunicationUserIdentifier
 
-from bot.adapters.acs_errors import ErrorTranslator
-from bot.adapters.clients import Connected, Lazy
 from bot.adapters.convert import parse_acs_time
 from bot.services.domain import AccessToken
 from bot.services.errors import AcsRequestFailed
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from bot.adapters.acs_errors import ErrorTranslator
+    from bot.adapters.clients import Connected, Lazy
 
 VOIP_SCOPE = "voip"
 

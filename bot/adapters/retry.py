@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from azure.core.pipeline import PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import RetryPolicy
+
+if TYPE_CHECKING:
+    from azure.core.pipeline import PipelineRequest, PipelineResponse
 
 # Why POST and PATCH are safe to repeat, call by call:
 # - create room: every attempt carries the caller's Repeatability-Request-ID, so ACS makes one room;

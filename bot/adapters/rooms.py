@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from azure.communication.rooms import RoomsClient
-
-from bot.adapters.acs_errors import ErrorTranslator
-from bot.adapters.clients import Connected, Lazy
 from bot.adapters.convert import (
     participant_from_sdk,
     participants_to_sdk,
     room_from_sdk,
     user,
 )
-from bot.services.domain import AcsParticipant, AcsRoom, Role
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from datetime import datetime
+
+    from azure.communication.rooms import RoomsClient
+
+    from bot.adapters.acs_errors import ErrorTranslator
+    from bot.adapters.clients import Connected, Lazy
+    from bot.services.domain import AcsParticipant, AcsRoom, Role
 
 # Fixed forever: a new namespace would map a re-sent request_id to a new GUID (a second room).
 _REQUEST_ID_NAMESPACE = uuid.UUID("6f1d7a52-3c0e-4d7e-9a53-1b6a0c2e5f10")

@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from time import time
-from typing import Any
-
-from azure.core.exceptions import HttpResponseError
+from typing import TYPE_CHECKING, Any
 
 from bot.services.errors import (
     AcsRequestFailed,
@@ -22,6 +20,9 @@ from bot.services.errors import (
     RoomNotFound,
     WindowInvalid,
 )
+
+if TYPE_CHECKING:
+    from azure.core.exceptions import HttpResponseError
 
 # (phrase in the service's detail message, rule, input field, what to tell the user) (§2.4)
 _WINDOW_RULES = (

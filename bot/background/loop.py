@@ -1,4 +1,4 @@
-"""A worker loop in a daemon thread: what the reminder and reconcile workers share."""
+"""A worker loop in a daemon thread: what the reminder and reconcile loops share."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 class BackgroundLoop:
     """Runs `run_forever(stop)` in a daemon thread named `thread_name` until `stop()`."""
 
-    thread_name = "worker"
+    thread_name = "loop"
 
     def __init__(self) -> None:
         self._stop = threading.Event()

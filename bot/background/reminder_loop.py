@@ -1,4 +1,4 @@
-"""The reminder worker: claims due reminders in batches and posts them to Slack.
+"""The reminder loop: claims due reminders in batches and posts them to Slack.
 
 Any number of workers may run against one database (several bot instances, `roombot
 reminders`): each claim leases its rows, so no two workers post the same reminder, and a
@@ -10,24 +10,26 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import signal
 import socket
-import threading
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.background.loop import BackgroundLoop
-from bot.background.reconcile_loop import start_reconcile_worker
-from bot.config import Settings
-from bot.services.clock import Clock
-from bot.services.container import Services
 from bot.services.domain import Workspace
-from bot.services.reminders.delivery import ReminderService
 from bot.services.reminders.rules import Gone, Reminder, Skip, SlackFailure
 from bot.slack_posts.reminders import failure_of, post_notice, show_gone
+
+if TYPE_CHECKING:
+    import threading
+
+    from bot.config import Settings
+    from bot.services.clock import Clock
+    from bot.services.container import Services
+    from bot.services.reminders.delivery import ReminderService
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,8 @@ def default_owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-class ReminderWorker(BackgroundLoop):
-    thread_name = "reminder-worker"
+class ReminderLoop(BackgroundLoop):
+    thread_name = "reminder-loop"
 
     def __init__(
         self,
@@ -132,55 +134,17 @@ class ReminderWorker(BackgroundLoop):
             log.info("reminder %s: %s, retrying at %s", reminder.id, failure.error, retry_at)
 
 
-def start_reminder_worker(
+def start_reminder_loop(
     services: Services, client_for: ClientFor, settings: Settings
-) -> ReminderWorker:
-    """Run a worker in a daemon thread until `services.close()` (it stops first)."""
-    worker = ReminderWorker(
+) -> ReminderLoop:
+    """Run a reminder loop in a daemon thread until `services.close()` (it stops first)."""
+    loop = ReminderLoop(
         services,
         client_for,
         clock=services.clock,
         poll_seconds=settings.roombot_reminder_poll_seconds,
         owner_id=default_owner_id(),
     )
-    worker.start_in_thread()
-    services.closers.append(worker.stop)
-    # Periodic reconciliation runs wherever the reminder worker runs (serve, socket, console).
-    start_reconcile_worker(services, settings)
-    return worker
-
-
-def run_standalone(settings: Settings, *, batch: int, lease_seconds: float) -> int:
-    """`roombot reminders`: only the worker, posting with SLACK_BOT_TOKEN, until SIGTERM or
-    Ctrl-C. Several may run at once against one PostgreSQL database."""
-    settings.require("SLACK_BOT_TOKEN")
-    from bot.app import build_services  # the composition root; imported late, it is heavy
-
-    services = build_services(settings)
-    try:
-        worker = _standalone_worker(services, settings, batch=batch, lease_seconds=lease_seconds)
-        stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
-        start_reconcile_worker(services, settings)
-        print(f"reminder worker {worker.owner_id}: every {worker.poll_seconds:g} s", flush=True)
-        worker.run_forever(stop)
-    finally:
-        services.close()
-    return 0
-
-
-def _standalone_worker(
-    services: Services, settings: Settings, *, batch: int, lease_seconds: float
-) -> ReminderWorker:
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    client = WebClient(token=token, base_url=settings.slack_api_url)
-    return ReminderWorker(
-        services,
-        lambda _workspace: client,
-        clock=services.clock,
-        poll_seconds=settings.roombot_reminder_poll_seconds,
-        owner_id=default_owner_id(),
-        lease_seconds=lease_seconds,
-        batch=batch,
-    )
+    loop.start_in_thread()
+    services.closers.append(loop.stop)
+    return loop

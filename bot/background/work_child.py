@@ -1,5 +1,6 @@
-"""One worker process: builds RoomBot as the serving process does, then runs the jobs it is
-handed (see `bot/background/work_processes.py`) on its own listener threads until told to stop."""
+"""One work process: built by the composition root as the serving process is, then runs the
+jobs it is handed (see `bot/background/work_processes.py`) on its own listener threads until
+told to stop."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import multiprocessing
 import os
 import queue
 import signal
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
-from slack_bolt import Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
-from bot.background.work_processes import Job, portable_parameters, work_name
+from bot.background.work_jobs import Job, portable_parameters, work_name
 from bot.config import Settings
 from bot.listeners.after_ack import Listener, Start, run_logged
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +33,7 @@ class BoundWorks:
     """The `AfterAck` of a worker's own app: it records each listener's work, in the same
     registration order as the serving process, so that a job's key finds the same work."""
 
-    def __init__(self, executor: ThreadPoolExecutor) -> None:
+    def __init__(self, executor: Executor) -> None:
         self.executor = executor
         self._works: list[tuple[str, Listener, tuple[str, ...]]] = []
 
@@ -68,29 +72,37 @@ def request_client(app_client: WebClient, token: str | None, team_id: str | None
     )
 
 
-def run_worker(settings: Settings, jobs: Any, ready: Any, parent_pid: int) -> None:
-    """A worker's life: its parent decides when it stops (Ctrl-C or a SIGTERM sent to the
-    whole group must not cut a room creation in half), or it stops when the parent is gone."""
-    from bot.app import LISTENER_THREADS, build_services, create_app
-    from bot.run_modes.process import configure_logging
-    from storage.engine import make_engine
+class WorkParts(Protocol):
+    """What a work process runs: its app (never dispatched to; its client and listeners are
+    used), the works its jobs name, and how to close it all."""
 
+    @property
+    def app(self) -> App | None: ...
+
+    @property
+    def works(self) -> BoundWorks | None: ...
+
+    def close(self) -> None: ...
+
+
+Build = Callable[[Settings], WorkParts]
+
+
+def run_worker(settings: Settings, build: Build, jobs: Any, ready: Any, parent_pid: int) -> None:
+    """A work process's life: its parent decides when it stops (Ctrl-C or a SIGTERM sent to
+    the whole group must not cut a room creation in half), or it stops when the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     os.nice(NICENESS)
-    configure_logging()
-    engine = make_engine(settings.effective_database_url)
-    services = build_services(settings, engine=engine, database_may_wait=True)
-    executor = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
-    works = BoundWorks(executor)
-    app = create_app(settings, services, executor=executor, engine=engine, after_ack=works)
+    parts = build(settings)
+    assert parts.app is not None
+    assert parts.works is not None
     ready.release()
     log.info("%s ready pid=%s", multiprocessing.current_process().name, os.getpid())
     try:
-        _run_jobs(jobs, works, app.client, parent_pid)
+        _run_jobs(jobs, parts.works, parts.app.client, parent_pid)
     finally:
-        executor.shutdown(wait=True)
-        services.close()
+        parts.close()
 
 
 def _run_jobs(jobs: Any, works: BoundWorks, app_client: WebClient, parent_pid: int) -> None:

@@ -18,60 +18,24 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from multiprocessing.process import BaseProcess
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings
-from bot.listeners.after_ack import Listener, Start, parameters
+from bot.background.work_child import Build, run_worker
+from bot.background.work_jobs import job_for, portable_parameters, work_name
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from multiprocessing.process import BaseProcess
+
+    from bot.config import Settings
+    from bot.listeners.after_ack import Listener, Start
 
 log = logging.getLogger(__name__)
 
-# What a job carries of the listener arguments; the worker rebuilds the rest from them.
-PORTABLE = frozenset({"body", "client", "respond"})
 WATCH_SECONDS = 1.0
 # More unexpected exits than this within the window: the workers are crash-looping.
 EXITS_TOLERATED, EXIT_WINDOW_SECONDS = 2, 60.0
-
-
-@dataclass(frozen=True)
-class Job:
-    """One piece of work: which listener's (by registration order, checked by name) and the
-    request it answers. The token stays in memory and on the pipe, never in a log (nor in
-    the job's repr)."""
-
-    key: int
-    name: str
-    body: dict[str, Any]
-    token: str | None = field(repr=False)
-    team_id: str | None
-    response_url: str | None
-
-
-def work_name(work: Listener) -> str:
-    return f"{work.__module__}.{work.__qualname__}"
-
-
-def portable_parameters(work: Listener) -> tuple[str, ...]:
-    """The work's parameters; refused at registration when a job could not carry one."""
-    names = parameters(work)
-    if extra := sorted(set(names) - PORTABLE):
-        raise TypeError(f"{work_name(work)} takes {extra}; work after acks takes only {PORTABLE}")
-    return names
-
-
-def job_for(key: int, name: str, kwargs: dict[str, Any]) -> Job:
-    client, respond = kwargs.get("client"), kwargs.get("respond")
-    return Job(
-        key=key,
-        name=name,
-        body=kwargs.get("body") or {},
-        token=getattr(client, "token", None),
-        # Bolt gives the request's client the team, for org-wide installs; it keeps it here.
-        team_id=(getattr(client, "default_params", None) or {}).get("team_id"),
-        response_url=getattr(respond, "response_url", None),
-    )
 
 
 @dataclass
@@ -86,9 +50,11 @@ class Worker:
 class WorkProcesses:
     """`count` worker processes, given jobs in turn; an `AfterAck` for `create_app`."""
 
-    def __init__(self, settings: Settings, *, count: int) -> None:
+    def __init__(self, settings: Settings, *, count: int, build: Build) -> None:
+        """`build` makes a work process's parts from the settings, in that process (it is
+        pickled by reference: a function of the composition root)."""
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded process
-        self._settings = settings
+        self._settings, self._build = settings, build
         self._ready: Any = self._context.Semaphore(0)  # released by each worker once built
         self._names: list[str] = []
         self._turn = itertools.count()
@@ -149,12 +115,10 @@ class WorkProcesses:
             _discard(worker, flush=worker.process.exitcode == 0)
 
     def _spawn(self, number: int) -> Worker:
-        from bot.background.work_child import run_worker
-
         jobs = self._context.Queue()
         process = self._context.Process(
             target=run_worker,
-            args=(self._settings, jobs, self._ready, os.getpid()),
+            args=(self._settings, self._build, jobs, self._ready, os.getpid()),
             name=f"roombot-work-{number}",
         )
         process.start()

@@ -3,16 +3,17 @@ latest events in the App Home."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
 from bot.blocks.audit_lines import event_line
 from bot.blocks.audit_value import encode
-from bot.blocks.kit import Json, actions, button, context, section
-from bot.blocks.replies import message
+from bot.blocks.kit import Json, actions, button, context, message, section
 from bot.blocks.text import escape, mention, slack_date
 from bot.services.audit.events import AuditEvent, AuditFilters, AuditPage, Cursor
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 HOME_HINT: Final = "Type `/room audit` to filter the trail, page through it and export it as CSV."
 

@@ -6,13 +6,16 @@ through `mention`, which escapes anything that is not a Slack id.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from bot.blocks.text import escape, mention, one_line, safe, slack_date, truncate
 from bot.services.attempts import Outcome
-from bot.services.audit.events import AuditEvent
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from bot.services.audit.events import AuditEvent
 
 LINE_MAX: Final = 1000  # a page holds ten of them, well within a section's 3000
 PEOPLE_SHOWN: Final = 8

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from bot.services.audit.events import AuditFilters, Cursor
-from bot.services.records import RoomKey
+from bot.services.domain import RoomKey
 
 VALUE_MAX: Final = 2000  # Slack's limit for a button value
 MAX_PEOPLE: Final = 50  # keeps a value with the longest ids and every filter under VALUE_MAX

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
 from bot.blocks.inputs import pstn_block, roster_blocks, window_blocks
@@ -21,7 +19,12 @@ from bot.blocks.submission import (
     roles_by_user,
 )
 from bot.blocks.text import escape, one_line, truncate
-from bot.services.domain import Role
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from datetime import datetime
+
+    from bot.services.domain import Role
 
 TITLE_MAX: Final = 150
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.blocks import ids
 from bot.blocks.inputs import pstn_block, roster_blocks, window_blocks
@@ -21,6 +21,9 @@ from bot.blocks.submission import (
 )
 from bot.blocks.summary import title_text
 from bot.services.domain import Role, RoomDetails
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 @dataclass(frozen=True)

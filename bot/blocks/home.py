@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
 from bot.blocks.kit import VIEW_BLOCKS_MAX, Json, actions, button, context, divider, header, section
 from bot.blocks.summary import room_buttons, summary_line
-from bot.services.domain import RoomDetails
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from bot.services.domain import RoomDetails
 
 _EMPTY_HINTS: Final = {
     "Open now": "No room is open right now.",

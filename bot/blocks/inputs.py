@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
 from bot.blocks.kit import Json, input_block, option, plain
 from bot.blocks.summary import ROLE_PLURALS
 from bot.services.domain import Role
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 USE_END_TIME: Final = "end"
 # Ordered as shown; None means "read the end time picker instead".

@@ -153,3 +153,17 @@ def modal(
     if submit is not None:
         view["submit"] = plain(submit, VIEW_TEXT_MAX)
     return view
+
+
+# Slack cuts a message's text at 40,000 characters; a notification shows far less.
+_FALLBACK_MAX: Final = 3000
+
+
+def message(text: str, blocks: list[Json]) -> Json:
+    """`text` is the notification / screen-reader fallback for the blocks."""
+    return {"text": truncate(text, _FALLBACK_MAX), "blocks": blocks[:MESSAGE_BLOCKS_MAX]}
+
+
+def thread_note(text: str) -> Json:
+    """A change note for the card's thread. `text` is mrkdwn we built (mentions, dates)."""
+    return message(text, [section(text)])

@@ -3,16 +3,18 @@ ACS no longer has it. Each names the room, says when, and is honest about being 
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
-from bot.blocks.kit import Json, actions, button, context, section
-from bot.blocks.replies import message
+from bot.blocks.kit import Json, actions, button, context, message, section
 from bot.blocks.summary import title_text
 from bot.blocks.text import mention, slack_date
-from bot.services.domain import RoomDetails
 from bot.services.reminders.rules import Kind, Notice
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from bot.services.domain import RoomDetails
 
 _TITLE_MAX: Final = 150
 _EXTEND: Final = {"1h": ("+1 h", "1 hour"), "1d": ("+1 d", "1 day"), "7d": ("+7 d", "7 days")}

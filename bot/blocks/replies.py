@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
-from bot.blocks.kit import MESSAGE_BLOCKS_MAX, Json, actions, button, context, section
+from bot.blocks.kit import MESSAGE_BLOCKS_MAX, Json, actions, button, context, message, section
 from bot.blocks.room_card import room_card
 from bot.blocks.summary import summary_line, title_text
-from bot.blocks.text import escape, mention, truncate
-from bot.services.domain import RoomDetails
+from bot.blocks.text import escape, mention
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from bot.services.domain import RoomDetails
 
 # A heading and a "…and N more" line take two of the message's blocks.
 _LIST_ROWS_MAX: Final = MESSAGE_BLOCKS_MAX - 2
-_FALLBACK_MAX: Final = 3000
-
-
-def message(text: str, blocks: list[Json]) -> Json:
-    """`text` is the notification / screen-reader fallback for the blocks."""
-    return {"text": truncate(text, _FALLBACK_MAX), "blocks": blocks[:MESSAGE_BLOCKS_MAX]}
 
 
 def room_list_message(rooms: Sequence[RoomDetails], *, now: datetime, scope: str) -> Json:
@@ -96,8 +93,3 @@ def delete_confirm_message(room: RoomDetails) -> Json:
     ]
     blocks = [section(question), actions(buttons, block_id=ids.DELETE_CONFIRM_ACTIONS)]
     return message(f"Delete room #{n}?", blocks)
-
-
-def thread_note(text: str) -> Json:
-    """A change note for the card's thread. `text` is mrkdwn we built (mentions, dates)."""
-    return message(text, [section(text)])

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
 from bot.blocks.kit import (
@@ -26,6 +25,9 @@ from bot.blocks.summary import (
 )
 from bot.blocks.text import escape, mention, slack_date
 from bot.services.domain import Role, RoomDetails
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 # Room for each role's "*Presenters (12)*: " prefix and the newline between role lines.
 _ROLE_LINE_OVERHEAD: Final = 40

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
 from bot.blocks.kit import Json, button, confirm_dialog
 from bot.blocks.text import one_line, safe, slack_date
 from bot.services.domain import Role, RoomDetails, RoomState
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 ROLE_PLURALS: Final = {
     Role.PRESENTER: "Presenters",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from bot.grammar.times import parse_time
-from slack_standin import Workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from slack_standin import Workspace
 
 Json = dict[str, Any]
 YES = {"on", "yes", "true", "1", "y"}

@@ -6,58 +6,57 @@ few verbs for what they would click (`:press Extend +1h #1`, `:submit title="Ret
 
 from __future__ import annotations
 
-import argparse
 import json
-import logging
-import secrets
 import shlex
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
 from slack_sdk import WebClient
 
-from bot.app import build_services, create_app
-from bot.background.reminder_loop import ReminderWorker, start_reminder_worker
-from bot.config import Settings
 from bot.console.form_input import ConsoleInputError, state_values
 from bot.console.surfaces import find_surface
 from bot.console.transcript import Transcript
-from bot.console.verbs import VERBS
-from bot.services.container import Services
-from slack_standin import RunningStandin, demo_workspace, start_slack_standin
-from slack_standin.bolt_sender import IdleExecutor, LocalSlack
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from slack_standin import RunningStandin
+    from slack_standin.bolt_sender import IdleExecutor, LocalSlack
 
 SETTLE_SECONDS = 60.0
-CONSOLE_REMINDER_POLL_SECONDS = 3.0  # reminders show up within a few seconds
+# A console verb (`:press`, `:home`, …): what the person did, done to their session.
+Verb = Callable[["ConsoleSession", str], None]
 
 
 class ConsoleSession:
+    """One person at the console: what they type becomes what Slack would send the app
+    (through `slack`), and what the app sends Slack is printed as they would see it."""
+
     def __init__(
         self,
-        services: Services,
         standin: RunningStandin,
-        settings: Settings,
+        slack: LocalSlack,
+        executor: IdleExecutor,
+        verbs: Mapping[str, Verb],
+        *,
         user: str,
         channel: str,
     ) -> None:
-        self.standin, self.services, self.workspace = standin, services, standin.workspace
-        self.executor = IdleExecutor(16)
-        secret = secrets.token_hex(16)
-        client = WebClient(token=standin.bot_token, base_url=standin.base_url)
-        signed = settings.model_copy(update={"slack_signing_secret": SecretStr(secret)})
-        app = create_app(signed, services, client=client, executor=self.executor)
-        self.slack = LocalSlack(
-            app, signing_secret=secret, team_id=self.workspace.team_id, workspace=self.workspace
-        )
+        self.standin, self.slack, self.executor = standin, slack, executor
+        self.workspace = standin.workspace
+        self._verbs = verbs
         self.transcript = Transcript(self.workspace, print)
         standin.subscribe(self.transcript.record)
         self.user, self.channel = self.workspace.user(user).id, self.workspace.channel(channel).id
-        self._client = client
+        # The console plays Slack itself where Slack would act on an answer (a modal update).
+        self._client = WebClient(token=standin.bot_token, base_url=standin.base_url)
+
+    def close(self) -> None:
+        self.executor.wait_idle(SETTLE_SECONDS)
+        self.executor.shutdown(wait=True)
 
     # --- the loop -----------------------------------------------------------------------
 
@@ -79,8 +78,8 @@ class ConsoleSession:
         verb, _, rest = line.partition(" ")
         if line.startswith("/"):
             self.command(line)
-        elif verb in VERBS:
-            VERBS[verb](self, rest.strip())
+        elif verb in self._verbs:
+            self._verbs[verb](self, rest.strip())
         else:
             raise ConsoleInputError(f"I don't know {verb!r}; type :help")
 
@@ -176,7 +175,9 @@ def lines(interactive: bool, session: ConsoleSession, history: Path) -> Iterator
     if not interactive:
         yield from sys.stdin
         return
-    import readline  # history and line editing for people at a terminal
+    # Lazy on purpose: importing readline takes over how input() reads the terminal, which
+    # only an interactive session wants.
+    import readline
 
     history.parent.mkdir(parents=True, exist_ok=True)
     if history.exists():
@@ -190,35 +191,3 @@ def lines(interactive: bool, session: ConsoleSession, history: Path) -> Iterator
         print()
     finally:
         readline.write_history_file(history)
-
-
-def start_console_reminders(
-    services: Services, standin: RunningStandin, settings: Settings
-) -> ReminderWorker:
-    """A worker thread posting to the stand-in; what it posts prints at the next flush."""
-    client = WebClient(token=standin.bot_token, base_url=standin.base_url)
-    poll = min(settings.roombot_reminder_poll_seconds, CONSOLE_REMINDER_POLL_SECONDS)
-    quick = settings.model_copy(update={"roombot_reminder_poll_seconds": poll})
-    return start_reminder_worker(services, lambda _workspace: client, quick)
-
-
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    if settings.acs_connection_string is None and settings.acs_endpoint is None:
-        settings = settings.model_copy(update={"acs_connection_string": SecretStr("local")})
-    with start_slack_standin(demo_workspace()) as standin:
-        services = build_services(settings)
-        try:
-            session = ConsoleSession(services, standin, settings, args.user, args.channel)
-            start_console_reminders(services, standin, settings)
-            interactive = sys.stdin.isatty()
-            if interactive:
-                print("RoomBot console: an offline Slack workspace. Type :help for help.")
-            for line in lines(interactive, session, settings.roombot_data_dir / "console_history"):
-                if not interactive and line.strip():
-                    print(f"> {line.strip()}")  # echo piped input so the transcript reads well
-                if not session.handle(line):
-                    break
-        finally:
-            services.close()
-    return 0

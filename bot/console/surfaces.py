@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_standin import RunningStandin
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from slack_standin import RunningStandin
 
 Json = dict[str, Any]
 

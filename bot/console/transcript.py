@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import BoltResponse
-
-from slack_standin import SlackCall, Workspace
 from slack_standin.render import render_message, render_view
+
+if TYPE_CHECKING:
+    from slack_bolt import BoltResponse
+
+    from slack_standin import SlackCall, Workspace
 
 Write = Callable[[str], None]
 

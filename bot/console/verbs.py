@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.console.form_input import ConsoleInputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bot.console.session import ConsoleSession
 
 HELP = """\

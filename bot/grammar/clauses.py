@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.grammar import times as when
 from bot.grammar.heads import (
@@ -24,8 +24,12 @@ from bot.grammar.tokens import (
     quote,
     words_of,
 )
-from bot.grammar.typed_commands import PersonRef
 from bot.services.domain import Role
+
+if TYPE_CHECKING:
+    from datetime import datetime, timedelta
+
+    from bot.grammar.typed_commands import PersonRef
 
 _TIME_KEYWORDS = START_WORDS | END_WORDS | {"for"}
 

@@ -8,13 +8,16 @@ only when what follows it reads, so "Plan for Q3" stays a title.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from bot.grammar import time_words as when_words
 from bot.grammar import times as when
 from bot.grammar.tokens import GrammarError, Token, first_index, is_person, quote, words_of
 from bot.services.domain import Role
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
 START_WORDS = frozenset(("from", "at"))
 END_WORDS = frozenset(("until", "till", "to"))

@@ -9,8 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from bot.grammar import room_readers as grammar_rooms
 from bot.grammar.clauses import Draft, end_of, read_clauses
@@ -24,6 +23,10 @@ from bot.grammar.typed_commands import (
     UsageError,
 )
 from bot.grammar.usage import GENERAL_USAGE, USAGE, usage_line
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
 MAX_TEXT = 4000
 # Per command, before channels and groups are expanded (people.py caps the expanded roster).

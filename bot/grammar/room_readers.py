@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.grammar import times as when
 from bot.grammar.heads import TimeContext, unreadable_time
@@ -37,6 +36,10 @@ from bot.grammar.typed_commands import (
 )
 from bot.grammar.usage import USAGE
 from bot.services.domain import Role
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
 
 _SWITCH = {"on": True, "enable": True, "off": False, "disable": False}
 _MENTION_HINT = "Mention them: @ana, a user group or a #channel."

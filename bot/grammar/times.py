@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Literal
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Literal
 
 from bot.grammar import time_words as when_words
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 MAX_DURATION = timedelta(days=400)
 # No real time or duration takes more words ("next friday at 3:30 pm"); the cap also keeps a

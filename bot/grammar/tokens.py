@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.blocks.text import unescape
 from bot.grammar.typed_commands import (
@@ -17,6 +17,9 @@ from bot.grammar.typed_commands import (
     UserRef,
 )
 from bot.services.domain import Role
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
 
 MAX_TITLE = 150  # a Block Kit header holds 150 characters: the room card's title must fit
 # Slack entities first, then quoted text (straight or curly, closing quote optional), then words.

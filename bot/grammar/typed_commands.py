@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from bot.services.domain import Role
+if TYPE_CHECKING:
+    from bot.services.domain import Role
 
 DEFAULT_DURATION = timedelta(hours=1)
 

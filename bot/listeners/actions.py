@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
-
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from typing import TYPE_CHECKING, Any
 
 from bot.blocks import ids
 from bot.blocks.create_modal import CreateDefaults
 from bot.blocks.edit_modal import edit_room_modal, invite_modal
 from bot.blocks.replies import room_details_message
 from bot.listeners.after_ack import AfterAck, ack_then
-from bot.listeners.commands import open_create_modal
-from bot.listeners.directory import UserDirectory
+from bot.listeners.create_form import open_create_modal
 from bot.listeners.guard import guarded
-from bot.listeners.home import publish_home
+from bot.listeners.home_tab import publish_home
 from bot.listeners.interaction import Interaction, Reply
 from bot.listeners.requester import Requester
 from bot.listeners.room_handlers import apply_change
-from bot.services.container import Services
+from bot.services.domain import RoomKey
 from bot.services.errors import InvalidInput
-from bot.services.records import RoomKey, require_live
+from bot.services.records import require_live
+
+if TYPE_CHECKING:
+    from slack_bolt import Ack, App, Respond
+    from slack_sdk import WebClient
+
+    from bot.listeners.directory import UserDirectory
+    from bot.services.container import Services
 
 Work = Callable[[Interaction, dict[str, Any], str], None]
 ActionId = str | re.Pattern[str]

@@ -12,11 +12,13 @@ import inspect
 import json
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from slack_bolt import BoltResponse
-from slack_bolt.kwargs_injection.args import Args
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from slack_bolt import BoltResponse
+    from slack_bolt.kwargs_injection.args import Args
 
 log = logging.getLogger(__name__)
 

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-
-from bot.blocks.create_modal import CreateDefaults, create_room_modal
+from bot.blocks.create_modal import CreateDefaults
 from bot.blocks.replies import error_message
 from bot.grammar import typed_commands as c
 from bot.grammar.parser import limit_problem, parse_command
 from bot.grammar.usage import GENERAL_USAGE
 from bot.listeners import room_handlers as h
 from bot.listeners.after_ack import AfterAck, ack_then
-from bot.listeners.audit import show_audit
-from bot.listeners.directory import UserDirectory
+from bot.listeners.audit_views import show_audit
+from bot.listeners.create_form import open_create_modal
 from bot.listeners.guard import guarded
 from bot.listeners.interaction import Interaction
 from bot.listeners.registry import SLASH_COMMAND
 from bot.listeners.requester import Requester
-from bot.services.container import Services
+
+if TYPE_CHECKING:
+    from slack_bolt import Ack, App, Respond
+    from slack_sdk import WebClient
+
+    from bot.listeners.directory import UserDirectory
+    from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -82,24 +83,3 @@ def dispatch(it: Interaction, body: dict[str, Any]) -> None:
         show_audit(it, parsed)
     else:
         HANDLERS[type(parsed)](it, parsed)
-
-
-def open_create_modal(it: Interaction, body: dict[str, Any], defaults: CreateDefaults) -> None:
-    show_create_modal(it.client, body["trigger_id"], defaults)
-
-
-def show_create_modal(client: WebClient, trigger_id: str, defaults: CreateDefaults) -> None:
-    """Each opened form carries its own nonce: submitting it twice makes one room, and no
-    two forms can ever share a creation key (view ids alone may repeat in a stand-in)."""
-    metadata = json.dumps({"create": uuid.uuid4().hex})
-    client.views_open(
-        trigger_id=trigger_id, view=create_room_modal(defaults=defaults, private_metadata=metadata)
-    )
-
-
-def creation_key_of(view: dict[str, Any]) -> str:
-    try:
-        nonce = json.loads(view.get("private_metadata") or "{}").get("create")
-    except (ValueError, AttributeError):
-        nonce = None
-    return f"form:{nonce}" if nonce else f"view:{view['id']}"

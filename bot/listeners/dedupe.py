@@ -9,14 +9,18 @@ dropped blindly: when the first delivery never arrived, the retry is the only co
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
 from bot.listeners.requester import workspace_of
-from bot.services.container import Services
 from bot.services.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 

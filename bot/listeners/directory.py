@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from slack_sdk import WebClient
 
 CACHE_SECONDS = 300.0
 

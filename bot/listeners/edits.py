@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from bot.blocks.edit_modal import EditSubmission
-from bot.listeners.interaction import Interaction
-from bot.services.domain import Role
-from bot.services.records import RoomKey, require_live
-from bot.services.room_changes import Change
+from typing import TYPE_CHECKING
+
+from bot.services.domain import Role, RoomKey
+from bot.services.records import require_live
 from bot.slack_posts.cards import refresh_card
 from bot.slack_posts.thread_notes import change_note
+
+if TYPE_CHECKING:
+    from bot.blocks.edit_modal import EditSubmission
+    from bot.listeners.interaction import Interaction
+    from bot.services.room_changes import Change
 
 
 def apply_edit(it: Interaction, key: RoomKey, submission: EditSubmission) -> None:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_sdk import WebClient
-
-from bot.listeners.directory import UserDirectory
+from bot.grammar.typed_commands import RoomRef, RoomRefKind
 from bot.listeners.people import PeopleResolver
-from bot.listeners.requester import Requester
-from bot.services.container import Services
+from bot.services.domain import RoomKey
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from slack_sdk import WebClient
+
+    from bot.listeners.directory import UserDirectory
+    from bot.listeners.requester import Requester
+    from bot.services.container import Services
 
 Reply = Callable[[dict[str, Any]], object]
 
@@ -34,3 +39,11 @@ class Interaction:
 
     def tell(self, text: str) -> None:
         self.reply({"text": text})
+
+
+def room_key(ref: RoomRef) -> RoomKey:
+    if ref.kind is RoomRefKind.NUMBER:
+        return RoomKey(number=int(ref.value))
+    if ref.kind is RoomRefKind.ACS_ID:
+        return RoomKey(acs_room_id=ref.value)
+    return RoomKey(title=ref.value)

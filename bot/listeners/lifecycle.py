@@ -8,15 +8,17 @@ workspace may reinstall, and an admin may still need the trail.
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from slack_bolt import App, BoltContext
-from slack_sdk.oauth.installation_store import InstallationStore
+from typing import TYPE_CHECKING, Any
 
 from bot.services.attempts import Action
-from bot.services.container import Services
 from bot.services.domain import Workspace
 from bot.services.errors import RoomBotError
+
+if TYPE_CHECKING:
+    from slack_bolt import App, BoltContext
+    from slack_sdk.oauth.installation_store import InstallationStore
+
+    from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 

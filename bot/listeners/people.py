@@ -7,15 +7,20 @@ since every channel holds a bot or two and nobody meant to invite them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.grammar.typed_commands import ChannelRef, PersonRef, UserGroupRef, UserNameRef, UserRef
-from bot.listeners.directory import SlackUser, UserDirectory
-from bot.services.domain import Role
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from slack_sdk import WebClient
+
+    from bot.listeners.directory import SlackUser, UserDirectory
+    from bot.services.domain import Role
 
 MAX_PEOPLE = 350
 

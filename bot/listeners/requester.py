@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
-from slack_sdk import WebClient
-
-from bot.listeners.directory import SlackUser, UserDirectory
 from bot.services.access import Actor
-from bot.services.container import Services
 from bot.services.domain import Workspace
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from slack_sdk import WebClient
+
+    from bot.listeners.directory import SlackUser, UserDirectory
+    from bot.services.container import Services
 
 
 def workspace_of(body: dict[str, Any]) -> Workspace:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.blocks.replies import (
     delete_confirm_message,
@@ -20,28 +20,22 @@ from bot.grammar.typed_commands import (
     ListScope,
     RemoveFromRoom,
     RescheduleRoom,
-    RoomRef,
-    RoomRefKind,
     SetPstn,
     ShowHelp,
     ShowRoom,
 )
 from bot.grammar.usage import USAGE
-from bot.listeners.interaction import Interaction
-from bot.services.domain import RoomDetails
+from bot.listeners.interaction import room_key
 from bot.services.new_room import NewRoom
-from bot.services.records import RoomKey
-from bot.services.room_changes import Change
 from bot.slack_posts.cards import post_card, refresh_card
 from bot.slack_posts.thread_notes import change_note, people_text
 
+if TYPE_CHECKING:
+    from datetime import timedelta
 
-def room_key(ref: RoomRef) -> RoomKey:
-    if ref.kind is RoomRefKind.NUMBER:
-        return RoomKey(number=int(ref.value))
-    if ref.kind is RoomRefKind.ACS_ID:
-        return RoomKey(acs_room_id=ref.value)
-    return RoomKey(title=ref.value)
+    from bot.listeners.interaction import Interaction
+    from bot.services.domain import RoomDetails, RoomKey
+    from bot.services.room_changes import Change
 
 
 def create_room(it: Interaction, cmd: CreateRoom, *, channel_id: str, creation_key: str) -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from typing import TYPE_CHECKING, Any
 
 from bot.blocks import ids
 from bot.blocks.create_modal import CreateDefaults
 from bot.blocks.text import one_line, truncate, unescape
-from bot.listeners.commands import show_create_modal
+from bot.listeners.create_form import show_create_modal
 from bot.services.domain import Role
+
+if TYPE_CHECKING:
+    from slack_bolt import Ack, App
+    from slack_sdk import WebClient
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _SLACK_MARKUP = re.compile(r"<[^>]*>")

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from typing import TYPE_CHECKING, Any
 
 from bot.blocks import ids
 from bot.blocks.create_modal import loading_modal, read_create_submission, result_modal
@@ -18,16 +15,21 @@ from bot.blocks.edit_modal import (
 )
 from bot.blocks.text import escape
 from bot.listeners.after_ack import AfterAck, ack_then
-from bot.listeners.commands import creation_key_of
-from bot.listeners.directory import UserDirectory
+from bot.listeners.create_form import creation_key_of
 from bot.listeners.edits import apply_edit
 from bot.listeners.guard import guarded
 from bot.listeners.interaction import Interaction
 from bot.listeners.requester import Requester
 from bot.listeners.room_handlers import announce_created, apply_change
 from bot.services.container import Services
+from bot.services.domain import RoomKey
 from bot.services.new_room import NewRoom
-from bot.services.records import RoomKey
+
+if TYPE_CHECKING:
+    from slack_bolt import Ack, App
+    from slack_sdk import WebClient
+
+    from bot.listeners.directory import UserDirectory
 
 Reader = Callable[[dict[str, Any], Services], object]
 Work = Callable[[Interaction, dict[str, Any]], None]

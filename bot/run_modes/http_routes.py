@@ -7,13 +7,17 @@ checked) and, in multi-workspace mode, GET /slack/install and /slack/oauth_redir
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from typing import TYPE_CHECKING
 
-from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.services.health import Health
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from slack_bolt import App
+
+    from bot.services.health import Health
 
 HEALTH_PATH = "/healthz"
 EVENTS_PATH = "/slack/events"

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import faulthandler
 import logging
-import threading
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
+from bot.app import assemble
 from bot.run_modes.http_routes import wsgi_app
 from bot.run_modes.http_server import HttpServer
-from bot.run_modes.process import require_settings, stop_on_signals
-from bot.run_modes.runtime import Runtime, build_runtime
+from bot.run_modes.process import Process, ProcessKind, require_settings, stop_on_signals
 from bot.services.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    from slack_bolt import App
+
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +33,11 @@ def serve(settings: Settings, *, host: str = DEFAULT_HOST, port: int | None = No
     stop = stop_on_signals()  # before anything starts, so no signal finds a half-built process
     server = listen(host, settings.port if port is None else port)
     try:
-        runtime = build_runtime(settings)
+        process = assemble(settings, ProcessKind.SERVING)
     except BaseException:
         server.stop(grace_s=0)  # nothing was served yet: just free the port
         raise
-    return serve_runtime(runtime, server, stop=stop)
+    return serve_process(process, server, stop=stop)
 
 
 def listen(host: str, port: int) -> HttpServer:
@@ -42,16 +48,18 @@ def listen(host: str, port: int) -> HttpServer:
         raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def serve_runtime(
-    runtime: Runtime,
+def serve_process(
+    process: Process,
     server: HttpServer,
     *,
     stop: threading.Event,
     on_listening: Callable[[int], None] | None = None,
 ) -> int:
-    """Serve `runtime` until `stop` is set; then finish requests in flight and close it."""
-    server.start(wsgi_app(runtime.app, runtime.health.check))
-    log.info("listening port=%s multi_workspace=%s", server.port, _oauth(runtime))
+    """Serve `process` until `stop` is set; then finish requests in flight and close it."""
+    assert process.app is not None
+    assert process.health is not None
+    server.start(wsgi_app(process.app, process.health.check))
+    log.info("listening port=%s multi_workspace=%s", server.port, _oauth(process.app))
     if on_listening is not None:
         on_listening(server.port)
     stop.wait()
@@ -61,12 +69,12 @@ def serve_runtime(
     try:
         if not server.stop():
             log.warning("some requests were still running when the grace period ended")
-        runtime.close()
+        process.close()
     finally:
         faulthandler.cancel_dump_traceback_later()
     log.info("stopped")
     return 0
 
 
-def _oauth(runtime: Runtime) -> str:
-    return "yes" if runtime.app.oauth_flow is not None else "no"
+def _oauth(app: App) -> str:
+    return "yes" if app.oauth_flow is not None else "no"

@@ -8,16 +8,21 @@ clicks and events through it, so no public URL is needed. slack_sdk's built-in c
 from __future__ import annotations
 
 import logging
-import threading
+from typing import TYPE_CHECKING
 
-from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
-from bot.config import Settings
-from bot.run_modes.process import require_settings, stop_on_signals
-from bot.run_modes.runtime import build_runtime
+from bot.app import assemble
+from bot.run_modes.process import ProcessKind, require_settings, stop_on_signals
 from bot.services.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    import threading
+
+    from slack_bolt import App
+
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +39,9 @@ def run_socket_mode(settings: Settings, *, stop: threading.Event | None = None) 
     """Connect and serve until `stop` is set (by default: until SIGTERM/SIGINT)."""
     require_settings(settings, "socket")
     stop = stop or stop_on_signals()
-    runtime = build_runtime(settings)
-    handler = socket_handler(runtime.app, settings)
+    process = assemble(settings, ProcessKind.SERVING)
+    assert process.app is not None  # a serving process
+    handler = socket_handler(process.app, settings)
     try:
         _connect(handler, settings)
         log.info("connected mode=socket multi_workspace=%s", settings.oauth_enabled)
@@ -44,7 +50,7 @@ def run_socket_mode(settings: Settings, *, stop: threading.Event | None = None) 
     finally:
         # Stop receiving (its workers finish what they hold), then the work behind the acks.
         handler.close()  # type: ignore[no-untyped-call]
-        runtime.close()
+        process.close()
     log.info("stopped")
     return 0
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.services.audit.trail import AuditTrail
-from bot.services.clock import Clock
-from bot.services.event_ledger import EventLedger
-from bot.services.identities import IdentityService
-from bot.services.reconcile.reconciler import Reconciler
-from bot.services.reminders.delivery import ReminderService
-from bot.services.room_changes import RoomChanges
-from bot.services.rooms import RoomService
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bot.services.audit.trail import AuditTrail
+    from bot.services.clock import Clock
+    from bot.services.event_ledger import EventLedger
+    from bot.services.identities import IdentityService
+    from bot.services.reconcile.reconciler import Reconciler
+    from bot.services.reminders.delivery import ReminderService
+    from bot.services.room_changes import RoomChanges
+    from bot.services.rooms import RoomService
 
 
 @dataclass
@@ -26,7 +29,7 @@ class Services:
     default_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     closers: list[Callable[[], None]] = field(default_factory=list)
     events: EventLedger | None = None  # None: every event delivery is taken as the first
-    reminders: ReminderService | None = None  # what the reminder worker uses
+    reminders: ReminderService | None = None  # what the reminder loop uses
     audit: AuditTrail | None = None  # None: nothing is recorded, /room audit says so
     reconcile: Reconciler | None = None  # store-versus-ACS drift repair (worker, CLI)
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class Role(StrEnum):
@@ -95,3 +98,17 @@ class RoomDetails:
 
     def is_open(self, now: datetime) -> bool:
         return self.state is RoomState.ACTIVE and self.valid_from <= now < self.valid_until
+
+
+@dataclass(frozen=True)
+class RoomKey:
+    """How a user named a room: its number (#12), its ACS id, or its title."""
+
+    number: int | None = None
+    acs_room_id: str | None = None
+    title: str | None = None
+
+    def describe(self) -> str:
+        if self.number is not None:
+            return f"#{self.number}"
+        return self.acs_room_id or f"“{self.title}”"

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from bot.services.clock import Clock, utc_now
-from bot.services.domain import Workspace
 from bot.services.uow import unit_of_work
 from storage.events import claim_event, forget_events
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.services.domain import Workspace
 
 # Slack's last retry comes about 5 minutes after the first delivery; an hour leaves a wide margin.
 KEEP_CLAIMS = timedelta(hours=1)

@@ -10,16 +10,20 @@ sees the same ACS: taking them all out of rotation would only silence the bot's 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
 from bot.services.errors import RoomBotError, StoreUnavailable
-from bot.services.ports import RoomsGateway
 from bot.services.uow import unit_of_work
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bot.services.ports import RoomsGateway
 
 # A health check must answer quickly; ACS calls retry for up to ~10 s when ACS is unreachable.
 ACS_WAIT_SECONDS = 3.0

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from bot.services.attempts import Action, AttemptLog, Context, Outcome
 from bot.services.clock import Clock, utc_now
-from bot.services.domain import Workspace
 from bot.services.errors import RoomBotError
-from bot.services.ports import IdentityGateway
 from bot.services.uow import unit_of_work
 from storage import identities as repo
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from sqlalchemy import Engine
+
+    from bot.services.domain import Workspace
+    from bot.services.ports import IdentityGateway
 
 log = logging.getLogger(__name__)
 

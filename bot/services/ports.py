@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from bot.services.domain import AccessToken, AcsParticipant, AcsRoom, Role
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
+    from datetime import datetime, timedelta
+
+    from bot.services.domain import AccessToken, AcsParticipant, AcsRoom, Role
 
 
 class RoomsGateway(Protocol):

@@ -2,47 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
-from bot.services.domain import Member, Role, RoomDetails, RoomState, Workspace
+from bot.services.details import to_details
+from bot.services.domain import RoomDetails, RoomKey, RoomState, Workspace
 from bot.services.errors import InvalidInput, RoomNotFound
 from storage import rooms as repo
-from storage.models import RoomMemberRow, RoomRow
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
-@dataclass(frozen=True)
-class RoomKey:
-    """How a user named a room: its number (#12), its ACS id, or its title."""
-
-    number: int | None = None
-    acs_room_id: str | None = None
-    title: str | None = None
-
-    def describe(self) -> str:
-        if self.number is not None:
-            return f"#{self.number}"
-        return self.acs_room_id or f"“{self.title}”"
-
-
-def to_details(workspace: Workspace, row: RoomRow, members: Sequence[RoomMemberRow]) -> RoomDetails:
-    assert row.id is not None  # rows read from the store always have one
-    return RoomDetails(
-        workspace=workspace,
-        number=row.number,
-        title=row.title,
-        acs_room_id=row.acs_room_id or "",
-        organizer_id=row.organizer_id,
-        channel_id=row.channel_id,
-        card_ts=row.card_ts,
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        pstn_dial_out_enabled=row.pstn_dial_out_enabled,
-        state=RoomState(row.state),
-        members=tuple(Member(m.slack_user_id, m.acs_user_id, Role(m.role)) for m in members),
-    )
+    from storage.models import RoomRow
 
 
 def find_row(session: Session, workspace: Workspace, key: RoomKey) -> RoomRow:

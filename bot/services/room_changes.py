@@ -1,29 +1,41 @@
-"""Changing a room: its window, PSTN, roster, card, or its existence. ACS first, then the store."""
+"""Changing a room: its window, PSTN, roster, card, or its existence. ACS first, then the store.
+
+Each change reads as its steps: load the room and check the actor's right, change ACS, write the
+store (putting ACS back when the store is down, see undo.py), read the room back, tell the attempt.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
-from bot.services.access import Actor, require_manager, require_roster_right
-from bot.services.attempts import Action, Context
-from bot.services.domain import Role, RoomDetails, Workspace
-from bot.services.errors import InvalidInput, StoreUnavailable
-from bot.services.records import RoomKey, find_row, load_details, require_live
-from bot.services.rooms import RoomUseCases
-from bot.services.undo import (
-    DELETE_UNFINISHED,
-    pstn_undo,
-    roster_undo,
-    store_or_undo,
-    window_undo,
+from bot.services.access import Actor, require_manager
+from bot.services.attempts import Action, Context, Outcome
+from bot.services.domain import Role, RoomDetails, RoomKey, Workspace
+from bot.services.errors import AccessDenied, RoomBotError, StoreUnavailable
+from bot.services.records import find_row, load_details, require_live
+from bot.services.room_roster import (
+    members_leaving,
+    people_and_roles,
+    people_named,
+    require_right_to_set,
+    roster_action,
 )
+from bot.services.rooms import RoomUseCases
+from bot.services.undo import DELETE_UNFINISHED, pstn_undo, roster_undo, store_or_undo, window_undo
 from bot.services.uow import unit_of_work
 from bot.services.windows import check_window
 from storage import rooms as repo
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterator, Mapping
+    from datetime import datetime, timedelta
+
+    from sqlmodel import Session
+
+    from bot.services.domain import Member
 
 
 @dataclass(frozen=True)
@@ -39,96 +51,63 @@ class Change:
 class RoomChanges(RoomUseCases):
     """Changing rooms that exist; every change re-checks the actor's rights."""
 
-    def _load(self, workspace: Workspace, key: RoomKey) -> RoomDetails:
-        with unit_of_work(self._engine) as session:
-            room = load_details(session, workspace, key)
-        require_live(room)
-        return room
-
     # --- window and PSTN ----------------------------------------------------------------
 
-    def _change(
-        self,
-        action: str,
-        workspace: Workspace,
-        key: RoomKey,
-        actor: Actor,
-        work: Callable[[], Change],
-        **detail: str,
-    ) -> Change:
-        context = Context(action, workspace, actor.user_id, key.number, detail)
-        return self._reported(context, work, lambda change: (change.before, change.after))
-
     def extend(self, workspace: Workspace, key: RoomKey, actor: Actor, by: timedelta) -> Change:
-        work = lambda: self._extend(workspace, key, actor, by)  # noqa: E731
-        return self._change(Action.ROOM_EXTENDED, workspace, key, actor, work, by=str(by))
-
-    def _extend(self, workspace: Workspace, key: RoomKey, actor: Actor, by: timedelta) -> Change:
-        room = self._load(workspace, key)
-        require_manager(room, actor, "extend")
-        # An ended room reopens from now rather than from its old end.
-        end = max(room.valid_until, self._clock()) + by
-        return self._set_window(room, actor, "extended", room.valid_from, end)
+        attempt = _attempt(Action.ROOM_EXTENDED, workspace, key, actor, by=str(by))
+        with self._telling_failures(attempt):
+            room = self._live_room(workspace, key)
+            require_manager(room, actor, "extend")
+            # An ended room reopens from now rather than from its old end.
+            end = max(room.valid_until, self._clock()) + by
+            after = self._move_window(room, room.valid_from, end)
+        return self._tell_done(attempt, Change("extended", room, after, actor))
 
     def reschedule(
         self, workspace: Workspace, key: RoomKey, actor: Actor, start: datetime, end: datetime
     ) -> Change:
-        work = lambda: self._reschedule(workspace, key, actor, start, end)  # noqa: E731
-        return self._change(Action.ROOM_RESCHEDULED, workspace, key, actor, work)
+        attempt = _attempt(Action.ROOM_RESCHEDULED, workspace, key, actor)
+        with self._telling_failures(attempt):
+            room = self._live_room(workspace, key)
+            require_manager(room, actor, "reschedule")
+            after = self._move_window(room, start, end)
+        return self._tell_done(attempt, Change("rescheduled", room, after, actor))
 
-    def _reschedule(
-        self, workspace: Workspace, key: RoomKey, actor: Actor, start: datetime, end: datetime
-    ) -> Change:
-        room = self._load(workspace, key)
-        require_manager(room, actor, "reschedule")
-        return self._set_window(room, actor, "rescheduled", start, end)
-
-    def _set_window(
-        self, room: RoomDetails, actor: Actor, action: str, start: datetime, end: datetime
-    ) -> Change:
+    def _move_window(self, room: RoomDetails, start: datetime, end: datetime) -> RoomDetails:
         check_window(start, end, now=self._clock())
         acs = self._rooms.update_room(room.acs_room_id, valid_from=start, valid_until=end)
-        after = store_or_undo(
-            room,
-            lambda: self._write(
-                room,
-                lambda s, rid: repo.update_room(
-                    s,
-                    room_id=rid,
-                    now=self._clock(),
-                    valid_from=acs.valid_from,
-                    valid_until=acs.valid_until,
-                ),
-            ),
-            window_undo(self._rooms, room),
-        )
-        return Change(action, room, after, actor)
+        store = partial(self._store_window, room, acs.valid_from, acs.valid_until)
+        return store_or_undo(room, store, window_undo(self._rooms, room))
+
+    def _store_window(self, room: RoomDetails, start: datetime, end: datetime) -> RoomDetails:
+        with unit_of_work(self._engine) as session:
+            row_id = _row_id(session, room)
+            repo.update_room(
+                session, room_id=row_id, now=self._clock(), valid_from=start, valid_until=end
+            )
+            return _read_back(session, room)
 
     def set_pstn(
         self, workspace: Workspace, key: RoomKey, actor: Actor, *, enabled: bool
     ) -> Change:
-        work = lambda: self._set_pstn(workspace, key, actor, enabled=enabled)  # noqa: E731
         wanted = "on" if enabled else "off"
-        return self._change(Action.PSTN_CHANGED, workspace, key, actor, work, pstn=wanted)
+        attempt = _attempt(Action.PSTN_CHANGED, workspace, key, actor, pstn=wanted)
+        with self._telling_failures(attempt):
+            room = self._live_room(workspace, key)
+            require_manager(room, actor, "change PSTN dial-out for")
+            acs = self._rooms.update_room(room.acs_room_id, pstn_dial_out_enabled=enabled)
+            store = partial(self._store_pstn, room, acs.pstn_dial_out_enabled)
+            after = store_or_undo(room, store, pstn_undo(self._rooms, room))
+        action = "pstn_enabled" if enabled else "pstn_disabled"
+        return self._tell_done(attempt, Change(action, room, after, actor))
 
-    def _set_pstn(
-        self, workspace: Workspace, key: RoomKey, actor: Actor, *, enabled: bool
-    ) -> Change:
-        room = self._load(workspace, key)
-        require_manager(room, actor, "change PSTN dial-out for")
-        acs = self._rooms.update_room(room.acs_room_id, pstn_dial_out_enabled=enabled)
-        enabled_now = acs.pstn_dial_out_enabled
-        after = store_or_undo(
-            room,
-            lambda: self._write(
-                room,
-                lambda s, rid: repo.update_room(
-                    s, room_id=rid, now=self._clock(), pstn_dial_out_enabled=enabled_now
-                ),
-            ),
-            pstn_undo(self._rooms, room),
-        )
-        return Change("pstn_enabled" if enabled else "pstn_disabled", room, after, actor)
+    def _store_pstn(self, room: RoomDetails, enabled: bool) -> RoomDetails:
+        with unit_of_work(self._engine) as session:
+            row_id = _row_id(session, room)
+            repo.update_room(
+                session, room_id=row_id, now=self._clock(), pstn_dial_out_enabled=enabled
+            )
+            return _read_back(session, room)
 
     # --- roster -------------------------------------------------------------------------
 
@@ -142,111 +121,122 @@ class RoomChanges(RoomUseCases):
         action: str = "invited",
     ) -> Change:
         """Invite people, or change the role of people already in the room (same ACS upsert)."""
-        work = lambda: self._add_members(workspace, key, actor, members, action)  # noqa: E731
-        audited = Action.PARTICIPANTS_REROLED if action == "re-roled" else Action.PARTICIPANTS_ADDED
-        people = ",".join(f"{user}:{role.value}" for user, role in members.items())
-        return self._change(audited, workspace, key, actor, work, people=people[:2000])
+        detail = people_and_roles(members)
+        attempt = _attempt(roster_action(action), workspace, key, actor, people=detail)
+        with self._telling_failures(attempt):
+            room = self._live_room(workspace, key)
+            require_right_to_set(room, actor, members)
+            acs_ids = self._identities.ensure_identities(workspace, list(members))
+            roles = {acs_ids[user]: role for user, role in members.items()}
+            self._rooms.upsert_participants(room.acs_room_id, roles)
+            rows = [(user, acs_ids[user], role.value) for user, role in members.items()]
+            undo = roster_undo(self._rooms, room, [acs_ids[user] for user in members])
+            after = store_or_undo(room, partial(self._store_members, room, rows), undo)
+        return self._tell_done(attempt, Change(action, room, after, actor))
 
-    def _add_members(
-        self,
-        workspace: Workspace,
-        key: RoomKey,
-        actor: Actor,
-        members: Mapping[str, Role],
-        action: str,
-    ) -> Change:
-        room = self._load(workspace, key)
-        current = {m.slack_user_id: m.role for m in room.members}
-        affected = set(members.values()) | {current[u] for u in members if u in current}
-        require_roster_right(room, actor, affected)
-        if room.organizer_id in members and members[room.organizer_id] is not Role.PRESENTER:
-            raise InvalidInput("The organizer always stays a Presenter.", field="people")
-        acs_ids = self._identities.ensure_identities(workspace, list(members))
-        self._rooms.upsert_participants(
-            room.acs_room_id, {acs_ids[u]: role for u, role in members.items()}
-        )
-        rows = [(u, acs_ids[u], role.value) for u, role in members.items()]
-        after = store_or_undo(
-            room,
-            lambda: self._write(
-                room,
-                lambda s, rid: repo.upsert_members(s, room_id=rid, members=rows, now=self._clock()),
-            ),
-            roster_undo(self._rooms, room, [acs_ids[u] for u in members]),
-        )
-        return Change(action, room, after, actor)
+    def _store_members(self, room: RoomDetails, rows: list[tuple[str, str, str]]) -> RoomDetails:
+        with unit_of_work(self._engine) as session:
+            row_id = _row_id(session, room)
+            repo.upsert_members(session, room_id=row_id, members=rows, now=self._clock())
+            return _read_back(session, room)
 
     def remove_members(
         self, workspace: Workspace, key: RoomKey, actor: Actor, slack_user_ids: Collection[str]
     ) -> Change:
-        work = lambda: self._remove_members(workspace, key, actor, slack_user_ids)  # noqa: E731
-        people = ",".join(slack_user_ids)[:2000]
-        return self._change(Action.PARTICIPANTS_REMOVED, workspace, key, actor, work, people=people)
+        detail = people_named(slack_user_ids)
+        attempt = _attempt(Action.PARTICIPANTS_REMOVED, workspace, key, actor, people=detail)
+        with self._telling_failures(attempt):
+            room = self._live_room(workspace, key)
+            leaving = members_leaving(room, actor, slack_user_ids)
+            after = self._take_out(room, leaving) if leaving else room
+        return self._tell_done(attempt, Change("removed", room, after, actor))
 
-    def _remove_members(
-        self, workspace: Workspace, key: RoomKey, actor: Actor, slack_user_ids: Collection[str]
-    ) -> Change:
-        room = self._load(workspace, key)
-        leaving = [m for m in room.members if m.slack_user_id in set(slack_user_ids)]
-        if room.organizer_id in slack_user_ids:
-            raise InvalidInput("The organizer can't be removed from their own room.")
-        require_roster_right(room, actor, {m.role for m in leaving})
-        if not leaving:
-            return Change("removed", room, room, actor)
-        self._rooms.remove_participants(room.acs_room_id, [m.acs_id for m in leaving])
-        gone = [m.slack_user_id for m in leaving]
-        after = store_or_undo(
-            room,
-            lambda: self._write(
-                room, lambda s, rid: repo.remove_members(s, room_id=rid, slack_user_ids=gone)
-            ),
-            roster_undo(self._rooms, room, [m.acs_id for m in leaving]),
-        )
-        return Change("removed", room, after, actor)
+    def _take_out(self, room: RoomDetails, leaving: list[Member]) -> RoomDetails:
+        acs_ids = [m.acs_id for m in leaving]
+        self._rooms.remove_participants(room.acs_room_id, acs_ids)
+        store = partial(self._store_removed, room, [m.slack_user_id for m in leaving])
+        return store_or_undo(room, store, roster_undo(self._rooms, room, acs_ids))
 
-    def _write(self, room: RoomDetails, write: Callable[[Session, int], object]) -> RoomDetails:
-        """Write to the room's row and read the room back in one transaction: both or neither."""
+    def _store_removed(self, room: RoomDetails, slack_user_ids: list[str]) -> RoomDetails:
         with unit_of_work(self._engine) as session:
-            row = find_row(session, room.workspace, RoomKey(number=room.number))
-            assert row.id is not None
-            write(session, row.id)
-            return load_details(session, room.workspace, RoomKey(number=room.number))
+            row_id = _row_id(session, room)
+            repo.remove_members(session, room_id=row_id, slack_user_ids=slack_user_ids)
+            return _read_back(session, room)
 
     # --- card and deletion --------------------------------------------------------------
 
     def delete(self, workspace: Workspace, key: RoomKey, actor: Actor) -> Change:
-        work = lambda: self._delete(workspace, key, actor)  # noqa: E731
-        return self._change(Action.ROOM_DELETED, workspace, key, actor, work)
+        attempt = _attempt(Action.ROOM_DELETED, workspace, key, actor)
+        with self._telling_failures(attempt):
+            room = self._live_room(workspace, key)
+            require_manager(room, actor, "delete")
+            self._rooms.delete_room(room.acs_room_id)
+            after = self._store_deleted(room)
+        return self._tell_done(attempt, Change("deleted", room, after, actor))
+
+    def _store_deleted(self, room: RoomDetails) -> RoomDetails:
+        # A deleted ACS room cannot be undone; deleting again later finishes the job.
+        try:
+            with unit_of_work(self._engine) as session:
+                row_id = _row_id(session, room)
+                repo.mark_deleted(session, room_id=row_id, now=self._clock())
+                return _read_back(session, room)
+        except StoreUnavailable:
+            raise StoreUnavailable(DELETE_UNFINISHED.format(number=room.number)) from None
 
     def deletable(self, workspace: Workspace, key: RoomKey, actor: Actor) -> RoomDetails:
         """The room, when `actor` may delete it. Asking to delete counts as an attempt: a
         refusal here is reported (denied) just like a refused delete button."""
-        context = Context(Action.ROOM_DELETED, workspace, actor.user_id, key.number)
-
-        def check() -> RoomDetails:
-            room = self._load(workspace, key)
+        with self._telling_failures(_attempt(Action.ROOM_DELETED, workspace, key, actor)):
+            room = self._live_room(workspace, key)
             require_manager(room, actor, "delete")
-            return room
-
-        return self._reported(context, check, lambda _room: None)
-
-    def _delete(self, workspace: Workspace, key: RoomKey, actor: Actor) -> Change:
-        room = self._load(workspace, key)
-        require_manager(room, actor, "delete")
-        self._rooms.delete_room(room.acs_room_id)
-        try:
-            after = self._write(
-                room, lambda s, rid: repo.mark_deleted(s, room_id=rid, now=self._clock())
-            )
-        except StoreUnavailable:
-            raise StoreUnavailable(DELETE_UNFINISHED.format(number=room.number)) from None
-        return Change("deleted", room, after, actor)
+        return room  # only the delete itself is told as done
 
     def set_card(self, room: RoomDetails, *, channel_id: str, card_ts: str) -> RoomDetails:
         """Remember where the room's card is, so later changes update it in place."""
-        return self._write(
-            room,
-            lambda s, rid: repo.set_card(
-                s, room_id=rid, channel_id=channel_id, card_ts=card_ts, now=self._clock()
-            ),
-        )
+        with unit_of_work(self._engine) as session:
+            row_id = _row_id(session, room)
+            repo.set_card(
+                session, room_id=row_id, channel_id=channel_id, card_ts=card_ts, now=self._clock()
+            )
+            return _read_back(session, room)
+
+    # --- steps every change takes -------------------------------------------------------
+
+    def _live_room(self, workspace: Workspace, key: RoomKey) -> RoomDetails:
+        with unit_of_work(self._engine) as session:
+            room = load_details(session, workspace, key)
+        require_live(room)
+        return room
+
+    @contextmanager
+    def _telling_failures(self, attempt: Context) -> Iterator[None]:
+        """Tell a refused or failed attempt, then let its error reach the caller unchanged."""
+        try:
+            yield
+        except AccessDenied as denied:
+            self.attempts.tell(attempt.ended(Outcome.DENIED, self._clock(), reason=denied.message))
+            raise
+        except RoomBotError as failed:
+            self.attempts.tell(attempt.ended(Outcome.FAILED, self._clock(), reason=failed.message))
+            raise
+
+    def _tell_done(self, attempt: Context, change: Change) -> Change:
+        done = attempt.ended(Outcome.OK, self._clock(), before=change.before, after=change.after)
+        self.attempts.tell(done)
+        return change
+
+
+def _attempt(action: str, ws: Workspace, key: RoomKey, actor: Actor, **detail: str) -> Context:
+    return Context(action, ws, actor.user_id, key.number, detail)
+
+
+def _row_id(session: Session, room: RoomDetails) -> int:
+    row = find_row(session, room.workspace, RoomKey(number=room.number))
+    assert row.id is not None  # rows read from the store always have one
+    return row.id
+
+
+def _read_back(session: Session, room: RoomDetails) -> RoomDetails:
+    """The room as just written, read in the same transaction as the write."""
+    return load_details(session, room.workspace, RoomKey(number=room.number))

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TypeVar
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.services.attempts import Action, AttemptLog, Context, Rooms, reported
 from bot.services.clock import Clock, utc_now
-from bot.services.domain import AcsRoom, Role, RoomDetails, RoomState, Workspace
+from bot.services.details import to_details
+from bot.services.domain import AcsRoom, Role, RoomDetails, RoomKey, RoomState, Workspace
 from bot.services.errors import InvalidInput, RoomBotError
-from bot.services.identities import IdentityService
 from bot.services.new_room import (
     MAX_MEMBERS,
     Created,
@@ -22,11 +19,19 @@ from bot.services.new_room import (
     check_title,
     roster_with_organizer,
 )
-from bot.services.ports import RoomsGateway
-from bot.services.records import RoomKey, load_details, to_details
+from bot.services.records import load_details
 from bot.services.uow import unit_of_work
 from bot.services.windows import check_window
+from storage import reservations
 from storage import rooms as repo
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy import Engine
+
+    from bot.services.identities import IdentityService
+    from bot.services.ports import RoomsGateway
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -123,7 +128,7 @@ class RoomService(RoomUseCases):
         or the reservation still being created, whose window it then uses."""
         ws = request.workspace
         with unit_of_work(self._engine) as session:
-            row, fresh = repo.reserve_room(
+            row, fresh = reservations.reserve_room(
                 session,
                 enterprise_id=ws.enterprise_id,
                 team_id=ws.team_id,
@@ -160,7 +165,7 @@ class RoomService(RoomUseCases):
         except RoomBotError:
             if reservation.fresh:  # only the request that reserved may give the number back
                 with unit_of_work(self._engine) as session:
-                    repo.discard_reservation(session, room_id=reservation.room_id)
+                    reservations.discard_reservation(session, room_id=reservation.room_id)
             raise
 
     def _record(
@@ -174,7 +179,7 @@ class RoomService(RoomUseCases):
         """Store what ACS created; if that fails, delete the ACS room so nothing is orphaned."""
         try:
             with unit_of_work(self._engine) as session:
-                row, is_new = repo.activate_room(
+                row, is_new = reservations.activate_room(
                     session,
                     room_id=room_id,
                     acs_room_id=acs_room.id,

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from bot.services.domain import Role, RoomDetails
 from bot.services.errors import RoomBotError, StoreUnavailable
-from bot.services.ports import RoomsGateway
+
+if TYPE_CHECKING:
+    from bot.services.domain import Role, RoomDetails
+    from bot.services.ports import RoomsGateway
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

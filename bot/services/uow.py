@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
-
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.services.errors import StoreUnavailable
 from storage.errors import StorageUnavailable
 from storage.session import session_scope
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 UNAVAILABLE = (
     "RoomBot's database is temporarily unavailable, so nothing was changed. "

@@ -11,16 +11,21 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.audit_lines import event_line
-from bot.services.audit.events import AuditEvent
-from bot.services.container import Services
 from bot.services.domain import Workspace
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from slack_bolt import App
+
+    from bot.services.audit.events import AuditEvent
+    from bot.services.container import Services
 
 log = logging.getLogger(__name__)
 

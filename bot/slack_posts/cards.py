@@ -5,16 +5,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.replies import thread_note
+from bot.blocks.kit import thread_note
 from bot.blocks.room_card import room_card
-from bot.services.container import Services
-from bot.services.domain import RoomDetails
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable
+
+    from slack_sdk import WebClient
+
+    from bot.services.container import Services
+    from bot.services.domain import RoomDetails
 
 log = logging.getLogger(__name__)
 

@@ -4,18 +4,22 @@ DM when the channel is out of reach; at expiry, the card itself changes."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.kit import Json
 from bot.blocks.reminder import expired_note, gone_note, reminder_message
 from bot.blocks.room_card import room_card
-from bot.services.domain import RoomDetails
 from bot.services.reminders.rules import Kind, Notice, SlackFailure, dm_target
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+
+    from slack_sdk import WebClient
+
+    from bot.blocks.kit import Json
+    from bot.services.domain import RoomDetails
 
 log = logging.getLogger(__name__)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from bot.blocks.text import mention, slack_date
-from bot.services.domain import Role
-from bot.services.room_changes import Change
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from bot.services.domain import Role
+    from bot.services.room_changes import Change
 
 
 def people_text(user_ids: Iterable[str]) -> str:

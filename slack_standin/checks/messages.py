@@ -4,13 +4,15 @@ and response_url bodies alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.checks.blocks import MESSAGE_BLOCKS_MAX, block_problems
 from slack_standin.checks.reasons import problem
 from slack_standin.messages import Message, content_of
 from slack_standin.wire import ApiError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 def checked_content(args: Mapping[str, Any]) -> Message:

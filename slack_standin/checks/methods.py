@@ -4,12 +4,14 @@ required argument (Slack checks arguments after auth, and so does the stand-in).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.checks.method_rules import RULES, MethodRule
 from slack_standin.checks.reasons import problem
 from slack_standin.wire import ApiError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 
 def refuse_unmet_rules(method: str, args: Mapping[str, Any], granted: Sequence[str]) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # How Python says a slack_sdk model was built without one of its required fields.
 _MISSING_ARGUMENTS = re.compile(r"missing \d+ required (?:keyword-only |positional )?arguments?")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_standin.state import StandinState
 from slack_standin.wire import ApiError, Args
+
+if TYPE_CHECKING:
+    from slack_standin.state import StandinState
 
 TOKEN_LIFETIME = 43200  # seconds; what Slack gives rotating tokens
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.paging import page
-from slack_standin.state import StandinState
 from slack_standin.wire import ApiError, Args
-from slack_standin.workspace import Channel, Workspace
+
+if TYPE_CHECKING:
+    from slack_standin.state import StandinState
+    from slack_standin.workspace import Channel, Workspace
 
 
 def channel_json(workspace: Workspace, channel: Channel) -> dict[str, Any]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.messages import bot_message
-from slack_standin.state import StandinState
-from slack_standin.uploads import UploadedFile
 from slack_standin.wire import ApiError, Args
+
+if TYPE_CHECKING:
+    from slack_standin.state import StandinState
+    from slack_standin.uploads import UploadedFile
 
 
 def get_upload_url(state: StandinState, args: Args) -> dict[str, Any]:

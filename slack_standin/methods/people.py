@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.paging import page
-from slack_standin.state import StandinState
 from slack_standin.wire import ApiError, Args
-from slack_standin.workspace import User, Workspace
+
+if TYPE_CHECKING:
+    from slack_standin.state import StandinState
+    from slack_standin.workspace import User, Workspace
 
 
 def user_json(workspace: Workspace, user: User) -> dict[str, Any]:

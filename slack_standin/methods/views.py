@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_standin.modals import check_view
-from slack_standin.state import StandinState
 from slack_standin.wire import ApiError, Args
+
+if TYPE_CHECKING:
+    from slack_standin.state import StandinState
 
 
 def open_view(state: StandinState, args: Args) -> dict[str, Any]:

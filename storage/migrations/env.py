@@ -7,16 +7,18 @@ Run by Alembic, never imported. `storage.migrate` passes an open connection in
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from alembic import context
-from alembic.autogenerate.api import AutogenContext
-from sqlalchemy import Connection
 from sqlmodel.sql.sqltypes import AutoString
 
 from storage.engine import make_engine
 from storage.models import metadata
 from storage.timestamps import UtcDateTime
+
+if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
+    from sqlalchemy import Connection
 
 
 def render_item(kind: str, obj: Any, _autogen: AutogenContext) -> str | Literal[False]:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from storage import rooms
+from storage import reservations
 from storage.models import RoomRow
 from storage.session import session_scope
 
@@ -55,7 +55,7 @@ def reserve(engine: Engine, acme: Scope) -> MakeRoom:
             "now": NOW,
         } | fields
         with session_scope(engine) as session:
-            row, _is_new = rooms.reserve_room(session, **(scope or acme), **values)
+            row, _is_new = reservations.reserve_room(session, **(scope or acme), **values)
         return row
 
     return make
@@ -69,7 +69,7 @@ def make_room(engine: Engine, reserve: MakeRoom) -> MakeRoom:
         reserved = reserve(scope, **fields)
         assert reserved.id is not None
         with session_scope(engine) as session:
-            row, _ = rooms.activate_room(
+            row, _ = reservations.activate_room(
                 session,
                 room_id=reserved.id,
                 acs_room_id=f"acs-{reserved.enterprise_id}-{reserved.team_id}-{reserved.number}",

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from storage import rooms
+from storage import reservations, rooms
 from storage.errors import RoomNotFound
 from storage.models import RoomRow
 from storage.session import session_scope
@@ -37,7 +37,7 @@ def activate(
 ) -> tuple[RoomRow, bool]:
     assert room.id is not None
     with session_scope(engine) as session:
-        return rooms.activate_room(
+        return reservations.activate_room(
             session,
             room_id=room.id,
             acs_room_id=acs_room_id,
@@ -57,7 +57,7 @@ def test_a_reservation_is_creating_and_holds_what_was_asked(
     engine: Engine, acme: Scope, now: datetime
 ) -> None:
     with session_scope(engine) as session:
-        row, is_new = rooms.reserve_room(session, **acme, **reservation(now, "k1"))
+        row, is_new = reservations.reserve_room(session, **acme, **reservation(now, "k1"))
     assert is_new
     assert (row.number, row.state, row.acs_room_id, row.title) == (1, "creating", None, "Planning")
     assert (row.created_at, row.updated_at, row.valid_until) == (now, now, now + timedelta(days=1))
@@ -74,9 +74,9 @@ def test_a_repeated_creation_key_returns_the_first_room_unchanged(
     engine: Engine, acme: Scope, now: datetime
 ) -> None:
     with session_scope(engine) as session:
-        first, _ = rooms.reserve_room(session, **acme, **reservation(now, "dup"))
+        first, _ = reservations.reserve_room(session, **acme, **reservation(now, "dup"))
     with session_scope(engine) as session:
-        again, is_new = rooms.reserve_room(
+        again, is_new = reservations.reserve_room(
             session, **acme, **reservation(now, "dup", title="Other")
         )
     assert not is_new
@@ -88,8 +88,8 @@ def test_the_same_creation_key_in_another_workspace_makes_another_room(
     engine: Engine, acme: Scope, globex: Scope, now: datetime
 ) -> None:
     with session_scope(engine) as session:
-        ours, _ = rooms.reserve_room(session, **acme, **reservation(now, "same"))
-        theirs, is_new = rooms.reserve_room(session, **globex, **reservation(now, "same"))
+        ours, _ = reservations.reserve_room(session, **acme, **reservation(now, "same"))
+        theirs, is_new = reservations.reserve_room(session, **globex, **reservation(now, "same"))
     assert is_new
     assert ours.id != theirs.id
 
@@ -103,7 +103,7 @@ def test_concurrent_reservations_in_one_workspace_get_distinct_numbers(
     def submit(n: int) -> tuple[int, bool]:
         start.wait()
         with session_scope(engine) as session:
-            row, is_new = rooms.reserve_room(session, **acme, **reservation(now, f"key-{n}"))
+            row, is_new = reservations.reserve_room(session, **acme, **reservation(now, f"key-{n}"))
         return row.number, is_new
 
     with ThreadPoolExecutor(requests) as pool:
@@ -121,7 +121,9 @@ def test_concurrent_double_submits_make_one_room(
     def submit(_: int) -> tuple[int | None, bool]:
         start.wait()
         with session_scope(engine) as session:
-            row, is_new = rooms.reserve_room(session, **acme, **reservation(now, "double-click"))
+            row, is_new = reservations.reserve_room(
+                session, **acme, **reservation(now, "double-click")
+            )
         return row.id, is_new
 
     with ThreadPoolExecutor(submits) as pool:
@@ -161,7 +163,7 @@ def test_activating_a_discarded_reservation_raises_room_not_found(
 ) -> None:
     reserved = reserve()
     with session_scope(engine) as session:
-        rooms.discard_reservation(session, room_id=reserved.id)
+        reservations.discard_reservation(session, room_id=reserved.id)
     with pytest.raises(RoomNotFound):
         activate(engine, reserved, "late-acs-room", now)
 
@@ -169,7 +171,7 @@ def test_activating_a_discarded_reservation_raises_room_not_found(
 def test_discarding_deletes_a_reservation(engine: Engine, reserve: Any, acme: Scope) -> None:
     reserved = reserve()
     with session_scope(engine) as session:
-        rooms.discard_reservation(session, room_id=reserved.id)
+        reservations.discard_reservation(session, room_id=reserved.id)
         assert rooms.get_room(session, **acme, room_id=reserved.id) is None
 
 
@@ -178,7 +180,7 @@ def test_discarding_leaves_an_active_room_alone(
 ) -> None:
     room = make_room()
     with session_scope(engine) as session:
-        rooms.discard_reservation(session, room_id=room.id)
+        reservations.discard_reservation(session, room_id=room.id)
     with session_scope(engine) as session:
         found = rooms.get_room(session, **acme, room_id=room.id)
     assert found is not None
@@ -188,7 +190,7 @@ def test_discarding_leaves_an_active_room_alone(
 def test_a_discarded_rooms_id_is_never_reused(engine: Engine, reserve: Any) -> None:
     discarded = reserve()
     with session_scope(engine) as session:
-        rooms.discard_reservation(session, room_id=discarded.id)
+        reservations.discard_reservation(session, room_id=discarded.id)
     assert reserve().id != discarded.id
 
 
@@ -200,5 +202,7 @@ def test_stale_reservations_are_old_creating_rooms_of_every_workspace(
     reserve()  # recent: its ACS create may still be in flight
     make_room(now=old)  # old but finished
     with session_scope(engine) as session:
-        stale = rooms.list_stale_reservations(session, older_than=now - timedelta(minutes=10))
+        stale = reservations.list_stale_reservations(
+            session, older_than=now - timedelta(minutes=10)
+        )
     assert [row.id for row in stale] == [stale_here.id, stale_there.id]

@@ -13,10 +13,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
 from storage import rooms
-from storage.errors import NaiveDatetimeError
 from storage.models import AcsIdentityRow
 from storage.session import session_scope
-from storage.timestamps import UtcDateTime
+from storage.timestamps import NaiveDatetimeError, UtcDateTime
 
 Scope = dict[str, str]
 TOKYO = timezone(timedelta(hours=9))

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
-from storage import identities, rooms
+from storage import identities, reservations
 from storage.engine import is_sqlite
 from storage.models import RoomRow
 from storage.session import session_scope
@@ -82,7 +82,7 @@ def reservation(scope: Scope, key: str, now: datetime) -> Callable[[Session], tu
         "pstn_dial_out_enabled": False,
         "now": now,
     }
-    return lambda s: rooms.reserve_room(s, **scope, creation_key=key, **fields)
+    return lambda s: reservations.reserve_room(s, **scope, creation_key=key, **fields)
 
 
 def test_a_claim_waiting_on_an_uncommitted_claim_returns_the_winner(
@@ -124,7 +124,7 @@ def test_an_activation_waiting_on_another_leaves_the_first_acs_room(
     room_id = reserve().id
 
     def activate(acs_room_id: str) -> Callable[[Session], tuple[RoomRow, bool]]:
-        return lambda s: rooms.activate_room(
+        return lambda s: reservations.activate_room(
             s,
             room_id=room_id,
             acs_room_id=acs_room_id,

@@ -66,6 +66,19 @@ class Stack:
         self.session.submit(fields)
         self.session.settle()
 
+    def message_shortcut(self, message: dict[str, Any], *, user: str = "ana") -> None:
+        """Use "Create room from message" on `message` (as the stand-in holds it) in #general."""
+        user_id, channel_id = self.standin.workspace.user(user).id, "C0GENERAL"
+        self.session.slack.shortcut(
+            user_id=user_id,
+            callback_id="create_room_from_message",
+            message=message,
+            channel_id=channel_id,
+            trigger_id=self.standin.new_trigger_id(user),
+            response_url=self.standin.new_response_url(channel_id, user_id),
+        )
+        self.session.settle()
+
     def replies(self, user: str = "ana") -> list[str]:
         """Everything RoomBot told `user` privately, oldest first, as plain text."""
         return [str(m.get("text", "")) for m in self.standin.ephemerals(user)]

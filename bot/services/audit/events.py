@@ -8,12 +8,14 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from bot.services.attempts import Outcome
 from bot.services.domain import Role, RoomDetails, Workspace
-from bot.services.records import RoomKey
-from storage.models import AuditEventRow
+
+if TYPE_CHECKING:
+    from bot.services.domain import RoomKey
+    from storage.models import AuditEventRow
 
 Values = Mapping[str, Any]
 

@@ -5,18 +5,21 @@ Access is checked by AuditTrail before anything here runs.
 
 from __future__ import annotations
 
-from typing import Final
-
-from sqlalchemy import Engine
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Final
 
 from bot.services.audit.actions import actions_named
 from bot.services.audit.events import AuditEvent, AuditFilters, AuditPage, Cursor, to_event
-from bot.services.domain import Workspace
-from bot.services.records import RoomKey, find_row
+from bot.services.domain import RoomKey
+from bot.services.records import find_row
 from bot.services.uow import unit_of_work
 from storage import audit as repo
-from storage.models import AuditEventRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from bot.services.domain import Workspace
+    from storage.models import AuditEventRow
 
 EXPORT_MAX: Final = 50_000  # rows in one CSV; a bigger trail is narrowed with filters
 _EXPORT_CHUNK: Final = 1000

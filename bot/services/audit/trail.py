@@ -11,12 +11,10 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import Engine
-
-from bot.services.access import Actor
 from bot.services.attempts import Attempt, Outcome
+from bot.services.audit import reading
 from bot.services.audit.actions import AuditAction
 from bot.services.audit.events import (
     AuditEvent,
@@ -32,10 +30,15 @@ from bot.services.audit.events import (
 )
 from bot.services.audit.reading import Reading
 from bot.services.clock import Clock, utc_now
-from bot.services.domain import RoomDetails, Workspace
 from bot.services.errors import AccessDenied
 from bot.services.uow import unit_of_work
 from storage import audit as repo
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.services.access import Actor
+    from bot.services.domain import RoomDetails, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +182,11 @@ class AuditTrail:
         """The newest events, for an admin's App Home."""
         self.require_reader(workspace, actor, asked="latest")
         return self._reading.latest(workspace, limit)
+
+    @property
+    def export_cap(self) -> int:
+        """The most events one export holds (the newest); filters narrow a bigger trail."""
+        return reading.EXPORT_MAX
 
     def export_rows(
         self, workspace: Workspace, actor: Actor, filters: AuditFilters

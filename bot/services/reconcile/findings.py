@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.services.attempts import Outcome
-from bot.services.domain import AcsRoom, Member, Role, RoomDetails, Workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from bot.services.domain import AcsRoom, Member, Role, RoomDetails, Workspace
 
 
 class Drift(StrEnum):
@@ -113,3 +118,11 @@ class Report:
             repaired = len(self.results) - len(self.failed)
             text = f"{found}, {repaired} repaired, {len(self.failed)} failed"
         return text + (f", {len(self.unchecked)} not checked" if self.unchecked else "")
+
+
+# ACS reports times with 7 fractional digits; anything closer than this is the same moment.
+SAME_MOMENT = timedelta(seconds=1)
+
+
+def same_moment(a: datetime, b: datetime) -> bool:
+    return abs(a - b) < SAME_MOMENT

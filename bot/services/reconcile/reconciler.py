@@ -10,19 +10,22 @@ audit trail records each one and reminders follow the rooms they change.
 from __future__ import annotations
 
 from datetime import timedelta
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from bot.services.attempts import AttemptLog
 from bot.services.clock import Clock, utc_now
 from bot.services.domain import Workspace
-from bot.services.ports import RoomsGateway
 from bot.services.reconcile.findings import Finding, Report, Result, Unchecked
 from bot.services.reconcile.repair import Repairs
 from bot.services.reconcile.stored import StoredRooms
 from bot.services.reconcile.unstored import UnstoredRooms
 from bot.services.uow import unit_of_work
 from storage import reconcile as repo
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.services.ports import RoomsGateway
 
 # A room created (or reserved) this recently may still be on its way into the store.
 DEFAULT_GRACE = timedelta(minutes=15)

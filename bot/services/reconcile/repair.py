@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from sqlalchemy import Engine
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from bot.services.attempts import Action, AttemptLog, Context, Outcome
-from bot.services.clock import Clock
+from bot.services.details import to_details
 from bot.services.domain import RoomDetails, Workspace
 from bot.services.errors import RoomBotError, RoomNotFound
-from bot.services.ports import RoomsGateway
 from bot.services.reconcile.findings import Finding, Repair, Result
-from bot.services.records import to_details
 from bot.services.uow import unit_of_work
+from storage import reservations
 from storage import rooms as repo
-from storage.models import RoomRow
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from bot.services.clock import Clock
+    from bot.services.ports import RoomsGateway
+    from storage.models import RoomRow
 
 Rooms = tuple[RoomDetails | None, RoomDetails | None]
 
@@ -84,7 +89,7 @@ class Repairs:
 
         def write(session: Session, row: RoomRow) -> object:
             now = self._clock()
-            adopted, moved = repo.activate_room(
+            adopted, moved = reservations.activate_room(
                 session,
                 room_id=_id(row),
                 acs_room_id=acs.id,
@@ -102,7 +107,7 @@ class Repairs:
         return self._write(finding, write)
 
     def _discard(self, finding: Finding) -> Rooms:
-        self._write(finding, lambda s, row: repo.discard_reservation(s, room_id=_id(row)))
+        self._write(finding, lambda s, row: reservations.discard_reservation(s, room_id=_id(row)))
         return finding.room, None
 
     def _write(self, finding: Finding, change: Callable[[Session, RoomRow], object]) -> Rooms:

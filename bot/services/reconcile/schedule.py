@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
-from bot.services.clock import Clock
-from bot.services.reconcile.findings import Report
-from bot.services.reconcile.reconciler import Reconciler
 from bot.services.uow import unit_of_work
 from storage.reconcile import claim_round
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.services.clock import Clock
+    from bot.services.reconcile.findings import Report
+    from bot.services.reconcile.reconciler import Reconciler
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

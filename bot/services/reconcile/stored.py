@@ -14,27 +14,23 @@ Directions, and why:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from bot.services.domain import AcsRoom, RoomDetails, Workspace
+from bot.services.details import to_details
 from bot.services.errors import RoomBotError, RoomNotFound
-from bot.services.ports import RoomsGateway
-from bot.services.reconcile.findings import Drift, Finding, Repair, Unchecked
-from bot.services.records import to_details
+from bot.services.reconcile.findings import Drift, Finding, Repair, Unchecked, same_moment
 from bot.services.uow import unit_of_work
 from storage import reconcile as repo
 from storage import rooms as room_repo
 
-# ACS reports times with 7 fractional digits; anything closer than this is the same moment.
-SAME_MOMENT = timedelta(seconds=1)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
 
+    from sqlalchemy import Engine
 
-def same_moment(a: datetime, b: datetime) -> bool:
-    return abs(a - b) < SAME_MOMENT
+    from bot.services.domain import AcsRoom, RoomDetails, Workspace
+    from bot.services.ports import RoomsGateway
 
 
 class StoredRooms:

@@ -15,22 +15,25 @@ Rooms and reservations younger than `grace` are left alone: their create may sti
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
+from bot.services.details import to_details
 from bot.services.domain import AcsRoom, Member, Role, RoomDetails, Workspace
 from bot.services.errors import RoomBotError
-from bot.services.ports import RoomsGateway
-from bot.services.reconcile.findings import Drift, Finding, Repair, Unchecked
-from bot.services.reconcile.stored import same_moment
-from bot.services.records import to_details
+from bot.services.reconcile.findings import Drift, Finding, Repair, Unchecked, same_moment
 from bot.services.uow import unit_of_work
 from storage import reconcile as repo
-from storage import rooms as room_repo
+from storage import reservations
 from storage.models import DELETED
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import Engine
+
+    from bot.services.ports import RoomsGateway
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ class UnstoredRooms:
 
     def _stale_reservations(self, ws: Workspace, now: datetime) -> list[RoomDetails]:
         with unit_of_work(self._engine) as session:
-            rows = room_repo.list_stale_reservations(session, older_than=now - self._grace)
+            rows = reservations.list_stale_reservations(session, older_than=now - self._grace)
         return [
             to_details(ws, row, [])
             for row in rows

@@ -1,19 +1,17 @@
-"""The reminder worker's use cases: claim due reminders, check each against the store and
+"""The reminder loop's use cases: claim due reminders, check each against the store and
 ACS right before it is posted, and record how it went."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from bot.services.attempts import Action, AttemptLog, Context, Outcome
 from bot.services.clock import Clock, utc_now
-from bot.services.domain import RoomDetails, RoomState
+from bot.services.domain import RoomDetails, RoomKey, RoomState
 from bot.services.errors import RoomBotError, RoomNotFound
-from bot.services.ports import RoomsGateway
-from bot.services.records import RoomKey, load_details
+from bot.services.records import load_details
 from bot.services.reminders.reads import judged_again, judged_batch
 from bot.services.reminders.rules import (
     GiveUp,
@@ -30,6 +28,11 @@ from bot.services.reminders.rules import (
 from bot.services.uow import unit_of_work
 from storage import reminders as repo
 from storage import rooms as room_repo
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.services.ports import RoomsGateway
 
 log = logging.getLogger(__name__)
 # A batch judged longer ago than this is judged again, reminder by reminder, before posting.

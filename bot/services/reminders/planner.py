@@ -4,11 +4,7 @@ changes, cancelled when it is deleted. The worker (`bot.background.reminder_loop
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
-
-from sqlalchemy import Engine
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from bot.services.attempts import Action, Attempt, AttemptLog, Outcome
 from bot.services.domain import RoomDetails, RoomState
@@ -17,6 +13,13 @@ from bot.services.uow import unit_of_work
 from storage import reminders as repo
 from storage import rooms as room_repo
 from storage.reminders import Planned
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 

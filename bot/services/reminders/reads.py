@@ -3,18 +3,21 @@ query at claim time, or one reminder again when its batch was judged a while ago
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
+from bot.services.details import to_details
 from bot.services.domain import Workspace
-from bot.services.records import to_details
 from bot.services.reminders.rules import Kind, Reminder, is_late, why_stale
 from storage import reminders as repo
 from storage import rooms as room_repo
 from storage.models import ReminderRow, RoomMemberRow, RoomRow
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlmodel import Session
 
 SUPERSEDED = "superseded by a later notice about the room"
 Rosters = dict[int, list[RoomMemberRow]]

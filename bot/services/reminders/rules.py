@@ -1,4 +1,4 @@
-"""What the reminder worker decides without I/O: whether a reminder still fits its room, how
+"""What the reminder loop decides without I/O: whether a reminder still fits its room, how
 late it is, where to post when the channel is out of reach, and when to try again."""
 
 from __future__ import annotations

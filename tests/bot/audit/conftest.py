@@ -11,8 +11,8 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
+from bot.app import console_session
 from bot.config import Settings
-from bot.console.session import ConsoleSession
 from bot.services.audit.trail import AuditTrail
 from slack_standin import Channel, RunningStandin, demo_workspace, start_slack_standin
 from slack_standin.workspace import ROOMBOT_USER_ID
@@ -52,7 +52,7 @@ def stack(
     services = make_services(engine, emulator, roombot_admins=frozenset({EVE}), **audit_settings)
     secret = SecretStr("test-secret")
     settings = Settings(_env_file=None, slack_signing_secret=secret, **audit_settings)
-    session = ConsoleSession(services, standin, settings, "ana", "general")
+    session = console_session(services, standin, settings, "ana", "general")
     try:
         yield Stack(session, standin, services, emulator)
     finally:

@@ -9,8 +9,8 @@ import pytest
 from bot.blocks.audit_value import MAX_PEOPLE, VALUE_MAX, decode, encode
 from bot.services.audit.actions import actions_named
 from bot.services.audit.events import AuditFilters, Cursor
+from bot.services.domain import RoomKey
 from bot.services.errors import InvalidInput
-from bot.services.records import RoomKey
 from tests.bot.audit.helpers import BEN, START
 
 

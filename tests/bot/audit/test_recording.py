@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from bot.services.attempts import Action, Outcome
-from bot.services.records import RoomKey
+from bot.services.domain import RoomKey
 from tests.bot.audit.helpers import ANA, BEN, CHO, DEMO, only, recorded
 from tests.support.slack_stack import Stack
 

@@ -13,9 +13,8 @@ from bot.services.audit import reading as audit_reading
 from bot.services.audit.actions import AuditAction
 from bot.services.audit.events import AuditEvent, AuditFilters, Cursor
 from bot.services.audit.trail import AuditTrail
-from bot.services.domain import Member, Role, RoomDetails, RoomState, Workspace
+from bot.services.domain import Member, Role, RoomDetails, RoomKey, RoomState, Workspace
 from bot.services.errors import AccessDenied, RoomNotFound
-from bot.services.records import RoomKey
 from tests.bot.audit.helpers import BEN, CHO, DEMO, EVE, START, Clock, stored
 
 ADMIN = Actor(EVE, is_admin=True)

@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.background.work_child import BoundWorks, request_client
-from bot.background.work_processes import RecentExits, job_for, portable_parameters, work_name
+from bot.background.work_jobs import job_for, portable_parameters, work_name
+from bot.background.work_processes import RecentExits
 
 BODY = {"text": "create Standup", "team_id": "T1", "response_url": "https://hooks.invalid/r"}
 

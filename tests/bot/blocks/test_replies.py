@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks import ids
+from bot.blocks.kit import thread_note
 from bot.blocks.replies import (
     delete_confirm_message,
     denied_message,
@@ -13,7 +14,6 @@ from bot.blocks.replies import (
     help_message,
     room_details_message,
     room_list_message,
-    thread_note,
 )
 from bot.blocks.room_card import room_card
 from bot.services.domain import RoomDetails

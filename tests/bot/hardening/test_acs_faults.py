@@ -21,8 +21,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
+from bot.app import console_session
 from bot.config import Settings
-from bot.console.session import ConsoleSession
 from slack_standin import RunningStandin, demo_workspace, start_slack_standin
 from storage import rooms as repo
 from storage.models import CREATING, RoomRow
@@ -62,7 +62,7 @@ def groups(
     settings = Settings(_env_file=None, slack_signing_secret=SecretStr("s"))  # type: ignore[call-arg]
     made = []
     for index in range(GROUPS):
-        session = ConsoleSession(services, crowd, settings, f"own{index}", f"g{index}")
+        session = console_session(services, crowd, settings, f"own{index}", f"g{index}")
         made.append(
             Group(index, Stack(session, crowd, services, faulty_acs), random.Random(SEED + index))
         )

@@ -9,8 +9,8 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
+from bot.app import console_session
 from bot.config import Settings
-from bot.console.session import ConsoleSession
 from slack_standin import RunningStandin
 from tests.support.slack_stack import Stack, make_services
 
@@ -26,7 +26,7 @@ def stack(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) ->
     ana = standin.workspace.user("ana")
     services = make_services(engine, emulator, roombot_admins=frozenset({"U06EVE1005"}))
     settings = Settings(_env_file=None, slack_signing_secret=SecretStr("test-secret"))  # type: ignore[call-arg]
-    session = ConsoleSession(services, standin, settings, ana.name, "general")
+    session = console_session(services, standin, settings, ana.name, "general")
     try:
         yield Stack(session, standin, services, emulator)
     finally:

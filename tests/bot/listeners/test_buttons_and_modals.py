@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.blocks import ids
 from bot.console.form_input import state_values
-from bot.services.domain import Role, RoomState, Workspace
-from bot.services.records import RoomKey
+from bot.services.domain import Role, RoomKey, RoomState, Workspace
 from tests.support.slack_stack import Stack
 
 ANA, BEN, CHO = "U06ANA1001", "U06BEN1002", "U06CHO1003"
@@ -158,16 +157,7 @@ def test_the_global_shortcut_opens_the_create_modal(stack: Stack) -> None:
 def test_the_message_shortcut_prefills_title_and_people_from_the_message(stack: Stack) -> None:
     text = f"Kickoff with <@{BEN}> and <@{CHO}>\nagenda follows"
     ts = stack.standin.post_user_message("general", "ana", text)
-    message = {"type": "message", "ts": ts, "user": ANA, "text": text}
-    stack.session.slack.shortcut(
-        user_id=ANA,
-        callback_id=ids.CREATE_ROOM_FROM_MESSAGE,
-        message=message,
-        channel_id="C0GENERAL",
-        trigger_id=stack.standin.new_trigger_id("ana"),
-        response_url=stack.standin.new_response_url("C0GENERAL", ANA),
-    )
-    stack.session.settle()
+    stack.message_shortcut(next(m for m in stack.channel_messages() if m["ts"] == ts))
     view = stack.standin.wait_for("views.open").args["view"]
     title = next(b for b in view["blocks"] if b.get("block_id") == ids.TITLE.block_id)
     attendees = next(

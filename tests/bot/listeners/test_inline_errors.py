@@ -7,8 +7,7 @@ import json
 from typing import Any
 
 from bot.blocks import ids
-from bot.services.domain import Workspace
-from bot.services.records import RoomKey
+from bot.services.domain import RoomKey, Workspace
 from tests.support.slack_stack import Stack
 
 DEMO = Workspace("", "T0DEMO")

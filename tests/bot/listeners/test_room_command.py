@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.services.domain import RoomState
-from bot.services.records import RoomKey
+from bot.services.domain import RoomKey, RoomState
 from slack_standin import RunningStandin
 from tests.support.slack_stack import Stack
 

@@ -10,8 +10,8 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
+from bot.app import console_session
 from bot.config import Settings
-from bot.console.session import ConsoleSession
 from slack_standin import RunningStandin
 from tests.support.slack_stack import make_services
 
@@ -27,7 +27,7 @@ def test_create_is_acknowledged_fast_and_the_card_follows(
 ) -> None:
     services = make_services(engine, slow_emulator)
     settings = Settings(_env_file=None, slack_signing_secret=SecretStr("s"))  # type: ignore[call-arg]
-    session = ConsoleSession(services, standin, settings, "ana", "general")
+    session = console_session(services, standin, settings, "ana", "general")
     try:
         started = time.perf_counter()
         response = session.slack.command(

@@ -6,8 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from bot.blocks import ids
-from bot.services.domain import Role, Workspace
-from bot.services.records import RoomKey
+from bot.services.domain import Role, RoomKey, Workspace
 from tests.bot.audit.helpers import recorded
 from tests.support.slack_stack import Stack
 
@@ -71,15 +70,7 @@ def test_the_message_shortcut_decodes_the_message_text_for_the_title(stack: Stac
     ts = stack.standin.post_user_message("general", "ana", "R&D <core> kickoff with @ben")
     message = next(m for m in stack.channel_messages() if m["ts"] == ts)
     assert message["text"] == "R&amp;D &lt;core&gt; kickoff with <@U06BEN1002|ben>"
-    stack.session.slack.shortcut(
-        user_id=ANA,
-        callback_id=ids.CREATE_ROOM_FROM_MESSAGE,
-        message=message,
-        channel_id="C0GENERAL",
-        trigger_id=stack.standin.new_trigger_id("ana"),
-        response_url=stack.standin.new_response_url("C0GENERAL", ANA),
-    )
-    stack.session.settle()
+    stack.message_shortcut(message)
     form = stack.standin.modal_stack("ana")[-1]
     title = next(b for b in form["blocks"] if b.get("block_id") == ids.TITLE.block_id)
     assert title["element"]["initial_value"] == "R&D <core> kickoff"

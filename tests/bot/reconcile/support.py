@@ -18,6 +18,7 @@ from bot.adapters.rooms import AcsRoomsGateway
 from bot.services.container import Services
 from bot.services.domain import AcsRoom, Role, RoomDetails, Workspace
 from bot.services.new_room import NewRoom, acs_request_id
+from storage import reservations
 from storage import rooms as room_repo
 from storage.models import AuditEventRow, RoomRow
 from storage.session import session_scope
@@ -61,7 +62,7 @@ class World:
         end = start + timedelta(hours=1)
         if reserve:
             with session_scope(self.engine) as session:
-                room_repo.reserve_room(
+                reservations.reserve_room(
                     session, enterprise_id=ws.enterprise_id, team_id=ws.team_id,
                     creation_key=key, title="Lost standup", organizer_id=organizer,
                     channel_id=None, valid_from=start, valid_until=end,

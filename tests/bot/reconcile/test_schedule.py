@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.background.reconcile_loop import start_reconcile_worker
+from bot.background.reconcile_loop import start_reconcile_loop
 from bot.config import Settings
 from bot.services.reconcile.schedule import ReconcileSchedule
 from tests.bot.reconcile.support import World
@@ -59,7 +59,7 @@ def test_another_instance_does_not_repeat_a_round_already_run(world: World) -> N
 
 def test_zero_minutes_turns_the_periodic_run_off(world: World) -> None:
     settings = Settings(_env_file=None, roombot_reconcile_minutes=0)  # type: ignore[call-arg]
-    assert start_reconcile_worker(world.services, settings) is None
+    assert start_reconcile_loop(world.services, settings) is None
 
 
 def test_reconcile_minutes_defaults_to_an_hour() -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.adapters.acs import make_acs_gateways
 from bot.app import build_services
-from bot.background.reminder_loop import ReminderWorker
+from bot.background.reminder_loop import ReminderLoop
 from bot.config import Settings
 from bot.services.container import Services
 from slack_standin import RunningStandin
@@ -50,8 +50,8 @@ def client(standin: RunningStandin) -> WebClient:
 
 
 @pytest.fixture
-def worker(services: Services, client: WebClient, clock: ManualClock) -> ReminderWorker:
-    return ReminderWorker(
+def worker(services: Services, client: WebClient, clock: ManualClock) -> ReminderLoop:
+    return ReminderLoop(
         services, lambda _workspace: client, clock=clock, poll_seconds=1, owner_id="worker-1"
     )
 

@@ -14,9 +14,8 @@ from sqlalchemy import Engine
 from acs_emulator import RunningEmulator
 from bot.adapters.acs import make_acs_gateways
 from bot.services.container import Services
-from bot.services.domain import RoomDetails, Workspace
+from bot.services.domain import RoomDetails, RoomKey, Workspace
 from bot.services.new_room import NewRoom
-from bot.services.records import RoomKey
 from bot.slack_posts.cards import post_card
 from slack_standin import SlackCall
 from storage import reminders as repo

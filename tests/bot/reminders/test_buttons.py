@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 from pydantic import SecretStr
+from slack_sdk import WebClient
 
-from bot.background.reminder_loop import ReminderWorker
+from bot.app import console_session
+from bot.background.reminder_loop import ReminderLoop, start_reminder_loop
 from bot.config import Settings
-from bot.console.session import ConsoleSession, start_console_reminders
+from bot.console.session import ConsoleSession
 from bot.console.surfaces import find_surface
 from bot.services.container import Services
 from bot.services.domain import RoomDetails
@@ -25,14 +27,14 @@ DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 @pytest.fixture
 def session(services: Services, standin: RunningStandin) -> Iterator[ConsoleSession]:
     settings = Settings(_env_file=None, slack_signing_secret=SecretStr("test-secret"))  # type: ignore[call-arg]
-    session = ConsoleSession(services, standin, settings, "ana", "general")
+    session = console_session(services, standin, settings, "ana", "general")
     yield session
     session.executor.shutdown(wait=True)
 
 
 @pytest.fixture
 def reminded(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> RoomDetails:
     """A room whose 1-hour reminder has just been posted."""
     room = rooms.open(2 * DAY)
@@ -81,7 +83,8 @@ def test_the_consoles_worker_posts_due_reminders_and_they_print_at_the_next_flus
     session.settle()
     capsys.readouterr()
     quick = Settings(_env_file=None, roombot_reminder_poll_seconds=0.05)  # type: ignore[call-arg]
-    worker = start_console_reminders(rooms.services, standin, quick)
+    client = WebClient(token=standin.bot_token, base_url=standin.base_url)
+    worker = start_reminder_loop(rooms.services, lambda _workspace: client, quick)
     clock.set(room.valid_until - DAY)
     standin.wait_for("chat.postMessage", lambda call: "expires in 1 day" in call.args["text"])
     worker.stop()

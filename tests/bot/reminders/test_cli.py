@@ -66,6 +66,6 @@ def test_roombot_reminders_runs_until_sigterm_and_then_exits_cleanly(
         text=True,
     ) as worker:
         assert worker.stdout is not None
-        assert worker.stdout.readline().startswith("reminder worker ")
+        assert worker.stdout.readline().startswith("reminder loop ")
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.background.reminder_loop import ReminderWorker
+from bot.background.reminder_loop import ReminderLoop
 from bot.blocks.text import slack_date
 from bot.services.access import Actor
 from bot.services.attempts import Action, Attempt, Outcome
 from bot.services.container import Services
-from bot.services.domain import RoomState
-from bot.services.records import RoomKey
+from bot.services.domain import RoomKey, RoomState
 from bot.services.reminders.rules import Skip
 from slack_standin import RunningStandin
 from storage import rooms as room_repo
@@ -31,7 +30,7 @@ DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 
 
 def test_a_due_reminder_is_posted_in_the_card_thread_and_shown_in_the_channel(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(2 * DAY)
     clock.set(room.valid_until - DAY)
@@ -44,7 +43,7 @@ def test_a_due_reminder_is_posted_in_the_card_thread_and_shown_in_the_channel(
 
 
 def test_a_reminder_says_who_can_extend_and_carries_the_cards_extend_buttons(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(2 * DAY)
     clock.set(room.valid_until - HOUR)
@@ -62,7 +61,7 @@ def test_a_reminder_says_who_can_extend_and_carries_the_cards_extend_buttons(
 
 
 def test_nothing_is_posted_before_a_reminder_is_due(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock
 ) -> None:
     room = rooms.open(2 * DAY)
     clock.set(room.valid_until - DAY - timedelta(seconds=1))
@@ -70,7 +69,7 @@ def test_nothing_is_posted_before_a_reminder_is_due(
 
 
 def test_a_reminder_is_posted_once_however_often_the_worker_polls(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(2 * DAY)
     clock.set(room.valid_until - DAY)
@@ -81,7 +80,7 @@ def test_a_reminder_is_posted_once_however_often_the_worker_polls(
 
 
 def test_a_reminder_due_while_every_worker_was_down_says_it_is_late(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(2 * DAY)
     clock.set(room.valid_until - timedelta(minutes=40))
@@ -92,7 +91,7 @@ def test_a_reminder_due_while_every_worker_was_down_says_it_is_late(
 
 
 def test_after_a_long_outage_only_the_latest_notice_is_posted_worded_as_late(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(2 * DAY)
     clock.set(room.valid_until + 2 * HOUR)
@@ -103,7 +102,7 @@ def test_after_a_long_outage_only_the_latest_notice_is_posted_worded_as_late(
 
 
 def test_a_room_that_opens_later_gets_an_open_notice_when_it_opens(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(2 * DAY, starts_in=3 * HOUR)
     clock.set(room.valid_from)
@@ -114,7 +113,7 @@ def test_a_room_that_opens_later_gets_an_open_notice_when_it_opens(
 
 
 def test_at_expiry_the_card_turns_expired_and_a_note_goes_in_the_thread(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(30 * 60 * timedelta(seconds=1))
     clock.set(room.valid_until)
@@ -131,7 +130,7 @@ def test_at_expiry_the_card_turns_expired_and_a_note_goes_in_the_thread(
 
 
 def test_a_reminder_for_a_window_that_moved_meanwhile_is_not_posted(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(2 * DAY)
     with session_scope(rooms.engine) as session:  # another instance's change, not yet replanned
@@ -148,7 +147,7 @@ def test_a_reminder_for_a_window_that_moved_meanwhile_is_not_posted(
 
 
 def test_a_room_gone_from_acs_is_marked_deleted_and_its_card_updated_instead_of_reminded(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(2 * DAY)
     rooms.delete_in_acs(room)
@@ -163,7 +162,7 @@ def test_a_room_gone_from_acs_is_marked_deleted_and_its_card_updated_instead_of_
 
 
 def test_reminders_of_different_rooms_due_together_are_each_posted(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     first, second = rooms.open(2 * DAY), rooms.open(2 * DAY)
     clock.set(second.valid_until - DAY)
@@ -187,7 +186,7 @@ def test_a_batch_judged_a_while_ago_is_judged_again_right_before_posting(
 
 
 def test_a_posted_reminder_is_told_for_the_audit_trail_as_roombots_own_doing(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, services: Services
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, services: Services
 ) -> None:
     told: list[Attempt] = []
     services.changes.attempts.observers.append(told.append)

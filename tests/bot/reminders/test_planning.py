@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from bot.services.access import Actor
+from bot.services.domain import RoomKey
 from bot.services.errors import AccessDenied
-from bot.services.records import RoomKey
 from tests.bot.reminders.support import ANA, BEN, WS, Rooms
 from tests.support.clock import ManualClock
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.background.reminder_loop import ReminderWorker
+from bot.background.reminder_loop import ReminderLoop
 from slack_standin import RunningStandin
 from tests.bot.reminders.support import ANA, WS, Rooms, posts
 from tests.support.clock import ManualClock
@@ -30,7 +30,7 @@ def first_reminder(rooms: Rooms) -> tuple[str, int, str | None]:
 
 
 def test_a_rate_limited_reminder_waits_as_long_as_slack_asks(
-    due: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    due: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     standin.fail_next("chat.postMessage", "ratelimited", status=429, retry_after=30)
     assert worker.run_once() == 1
@@ -43,7 +43,7 @@ def test_a_rate_limited_reminder_waits_as_long_as_slack_asks(
 
 
 def test_a_rate_limit_holds_back_the_rest_of_the_batch_as_well(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     first, second = rooms.open(2 * DAY), rooms.open(2 * DAY)
     clock.set(second.valid_until - DAY)
@@ -59,7 +59,7 @@ def test_a_rate_limit_holds_back_the_rest_of_the_batch_as_well(
 
 
 def test_a_server_error_is_retried_after_a_backoff_and_then_succeeds(
-    due: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    due: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     standin.fail_next("chat.postMessage", "internal_error", status=500)
     worker.run_once()
@@ -72,7 +72,7 @@ def test_a_server_error_is_retried_after_a_backoff_and_then_succeeds(
 
 
 def test_repeated_server_errors_back_off_longer_each_time_then_give_up(
-    due: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    due: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     standin.fail_next("chat.postMessage", "internal_error", status=503, times=5)
     waits = []
@@ -88,7 +88,7 @@ def test_repeated_server_errors_back_off_longer_each_time_then_give_up(
 
 
 def test_an_error_retrying_cannot_fix_fails_the_reminder_at_once(
-    due: Rooms, worker: ReminderWorker, standin: RunningStandin
+    due: Rooms, worker: ReminderLoop, standin: RunningStandin
 ) -> None:
     standin.fail_next("chat.postMessage", "invalid_blocks")
     worker.run_once()
@@ -96,7 +96,7 @@ def test_an_error_retrying_cannot_fix_fails_the_reminder_at_once(
 
 
 def test_a_private_channel_without_the_bot_falls_back_to_a_dm_to_the_organizer(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(2 * DAY, channel="C0LEADS")  # private; RoomBot is not in it
     assert room.card_ts is None
@@ -111,7 +111,7 @@ def test_a_private_channel_without_the_bot_falls_back_to_a_dm_to_the_organizer(
 
 @pytest.mark.parametrize("error", ["channel_not_found", "is_archived"])
 def test_a_channel_gone_or_archived_falls_back_to_a_dm(
-    due: Rooms, worker: ReminderWorker, standin: RunningStandin, error: str
+    due: Rooms, worker: ReminderLoop, standin: RunningStandin, error: str
 ) -> None:
     standin.fail_next("chat.postMessage", error)
     worker.run_once()
@@ -121,7 +121,7 @@ def test_a_channel_gone_or_archived_falls_back_to_a_dm(
 
 
 def test_an_expired_room_whose_card_is_out_of_reach_is_told_to_the_organizer(
-    rooms: Rooms, worker: ReminderWorker, clock: ManualClock, standin: RunningStandin
+    rooms: Rooms, worker: ReminderLoop, clock: ManualClock, standin: RunningStandin
 ) -> None:
     room = rooms.open(timedelta(minutes=30))
     standin.workspace.channel("general").is_archived = True

@@ -113,7 +113,7 @@ class Workers:
         for name, process in self.running.items():
             assert process.stdout is not None
             line = process.stdout.readline()
-            assert line.startswith("reminder worker "), (self.tmp_path / f"{name}.log").read_text()
+            assert line.startswith("reminder loop "), (self.tmp_path / f"{name}.log").read_text()
 
     def stop_all(self) -> list[int | None]:
         for process in self.running.values():

@@ -15,9 +15,10 @@ from pydantic import SecretStr
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.adapters.acs import make_acs_gateways
+from bot.app import assemble
 from bot.config import Settings
-from bot.run_modes.runtime import Runtime, build_runtime
-from bot.run_modes.serve import listen, serve_runtime
+from bot.run_modes.process import Options, Process, ProcessKind
+from bot.run_modes.serve import listen, serve_process
 from bot.services.ports import IdentityGateway, RoomsGateway
 from slack_standin import RunningStandin
 from tests.bot.run_modes.helpers import SIGNING_SECRET, HttpSlack
@@ -65,7 +66,7 @@ def multi_workspace(standin: RunningStandin, emulator: RunningEmulator, url: str
 @dataclass
 class Served:
     url: str
-    runtime: Runtime
+    runtime: Process
 
     def slack(self, team_id: str, **options: Any) -> HttpSlack:
         return HttpSlack(self.url, team_id=team_id, **options)
@@ -81,12 +82,12 @@ def serving(
 ) -> Iterator[Served]:
     """`roombot serve` in this process, on a free loopback port, until the block ends."""
     gateways = gateways or fast_gateways(_secret(settings.acs_connection_string))
-    runtime = build_runtime(settings, gateways=gateways)
+    runtime = assemble(settings, ProcessKind.SERVING, Options(gateways=gateways))
     runtime.services.closers.extend(gateway.close for gateway in gateways)  # type: ignore[attr-defined]
     stop, ports = threading.Event(), queue.Queue[int]()
     server = listen("127.0.0.1", 0)
     options = {"stop": stop, "on_listening": ports.put}
-    thread = threading.Thread(target=serve_runtime, args=(runtime, server), kwargs=options)
+    thread = threading.Thread(target=serve_process, args=(runtime, server), kwargs=options)
     thread.start()
     try:
         yield Served(f"http://127.0.0.1:{ports.get(timeout=10)}", runtime)

@@ -10,8 +10,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.__main__ import main
+from bot.app import assemble
 from bot.config import Settings
-from bot.run_modes.runtime import build_runtime
+from bot.run_modes.process import ProcessKind
 from bot.run_modes.serve import listen
 from bot.services.errors import ConfigurationError
 from bot.services.health import DATABASE_DOWN, Check
@@ -89,8 +90,9 @@ def test_an_unreachable_database_does_not_stop_the_runtime_and_its_health_says_s
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, database_url=url, slack_bot_token=SecretStr("xoxb-1")
     )
-    runtime = build_runtime(settings)
+    runtime = assemble(settings, ProcessKind.SERVING)
     try:
+        assert runtime.health is not None
         assert runtime.health.check().database == Check(False, DATABASE_DOWN)
     finally:
         runtime.close()

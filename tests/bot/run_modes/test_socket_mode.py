@@ -9,8 +9,10 @@ import pytest
 from pydantic import SecretStr
 
 from acs_emulator import RunningEmulator
+from bot.app import assemble
 from bot.config import Settings
-from bot.run_modes.runtime import Runtime, build_runtime
+from bot.run_modes.process import Options, ProcessKind
+from bot.run_modes.process import Process as Runtime
 from bot.run_modes.socket import run_socket_mode, socket_handler
 from bot.services.errors import ConfigurationError
 from slack_standin import RunningStandin, payloads
@@ -28,7 +30,7 @@ def settings(standin: RunningStandin, emulator: RunningEmulator, engine_url: str
 @pytest.fixture
 def runtime(settings: Settings, emulator: RunningEmulator) -> Iterator[Runtime]:
     gateways = fast_gateways(emulator.connection_string)
-    built = build_runtime(settings, gateways=gateways)
+    built = assemble(settings, ProcessKind.SERVING, Options(gateways=gateways))
     built.services.closers.extend(gateway.close for gateway in gateways)  # type: ignore[attr-defined]
     yield built
     built.close()

@@ -1,4 +1,4 @@
-"""Clients for work outside a Slack request (the reminder worker), per workspace."""
+"""Clients for work outside a Slack request (the reminder loop), per workspace."""
 
 from __future__ import annotations
 

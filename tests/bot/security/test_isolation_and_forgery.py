@@ -16,8 +16,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot.blocks import ids
-from bot.services.domain import Role, RoomDetails, RoomState, Workspace
-from bot.services.records import RoomKey
+from bot.services.domain import Role, RoomDetails, RoomKey, RoomState, Workspace
 from slack_standin.bolt_sender import LocalSlack
 from storage.models import AuditEventRow
 from tests.support.slack_stack import Stack

@@ -10,10 +10,9 @@ import pytest
 from bot.services.access import Actor
 from bot.services.attempts import Action, Attempt, Outcome
 from bot.services.container import Services
-from bot.services.domain import Role, Workspace
+from bot.services.domain import Role, RoomKey, Workspace
 from bot.services.errors import AccessDenied, RoomNotFound
 from bot.services.new_room import NewRoom
-from bot.services.records import RoomKey
 
 WS = Workspace("", "T1")
 KEY = RoomKey(number=1)

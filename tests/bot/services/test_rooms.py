@@ -12,7 +12,7 @@ import pytest
 from acs_emulator import RunningEmulator
 from bot.services.access import Actor
 from bot.services.container import Services
-from bot.services.domain import AcsRoom, Role, RoomState, Workspace
+from bot.services.domain import AcsRoom, Role, RoomKey, RoomState, Workspace
 from bot.services.errors import (
     AccessDenied,
     InvalidInput,
@@ -22,7 +22,6 @@ from bot.services.errors import (
     WindowInvalid,
 )
 from bot.services.new_room import NewRoom
-from bot.services.records import RoomKey
 from bot.services.rooms import RoomService
 
 WS = Workspace("", "T1")
@@ -118,12 +117,12 @@ def test_a_failed_acs_create_leaves_no_room_in_the_store(services: Services) -> 
 def test_an_acs_room_whose_recording_failed_is_deleted_again(
     services: Services, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import storage.rooms
+    import storage.reservations
 
     def lost_database(*_: object, **__: object) -> tuple[object, bool]:
         raise StoreUnavailable("database gone")
 
-    monkeypatch.setattr(storage.rooms, "activate_room", lost_database)
+    monkeypatch.setattr(storage.reservations, "activate_room", lost_database)
     before = set(emulator.snapshot())
     with pytest.raises(StoreUnavailable):
         services.rooms.create(new_room(services))
