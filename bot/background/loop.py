@@ -1,4 +1,4 @@
-"""A worker loop in a daemon thread: what the reminder and reconcile loops share."""
+"""A loop in a daemon thread: what the reminder and reconcile loops share."""
 
 from __future__ import annotations
 

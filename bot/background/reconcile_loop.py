@@ -48,7 +48,7 @@ def start_reconcile_loop(services: Services, settings: Settings) -> ReconcileLoo
         every=timedelta(minutes=settings.roombot_reconcile_minutes),
         clock=services.clock,
     )
-    worker = ReconcileLoop(schedule, poll_seconds=settings.roombot_reminder_poll_seconds)
-    worker.start_in_thread()
-    services.closers.append(worker.stop)
-    return worker
+    loop = ReconcileLoop(schedule, poll_seconds=settings.roombot_reminder_poll_seconds)
+    loop.start_in_thread()
+    services.closers.append(loop.stop)
+    return loop

@@ -1,8 +1,8 @@
 """The reminder loop: claims due reminders in batches and posts them to Slack.
 
-Any number of workers may run against one database (several bot instances, `roombot
-reminders`): each claim leases its rows, so no two workers post the same reminder, and a
-worker that dies leaves leases that run out and let another finish its batch.
+Any number of loops may run against one database (several bot instances, `roombot
+reminders`): each claim leases its rows, so no two loops post the same reminder, and a
+loop that dies leaves leases that run out and let another finish its batch.
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ClientFor = Callable[[Workspace], WebClient | None]
-# Stop delivering a batch when this little of its lease is left: another worker may take it.
+# Stop delivering a batch when this little of its lease is left: another loop may take it.
 LEASE_MARGIN = 0.1
 
 
 def default_owner_id() -> str:
-    """Unique per worker, and readable in the table: host, process, and a random tail."""
+    """Unique per loop, and readable in the table: host, process, and a random tail."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 

@@ -31,7 +31,9 @@ class Services:
     events: EventLedger | None = None  # None: every event delivery is taken as the first
     reminders: ReminderService | None = None  # what the reminder loop uses
     audit: AuditTrail | None = None  # None: nothing is recorded, /room audit says so
-    reconcile: Reconciler | None = None  # store-versus-ACS drift repair (worker, CLI)
+    reconcile: Reconciler | None = (
+        None  # store-versus-ACS drift repair (the reconcile loop, the CLI)
+    )
 
     def close(self) -> None:
         for close in reversed(self.closers):

@@ -1,5 +1,5 @@
 """Is this instance fit to serve? The database decides, and the worker processes where they
-run the work (an instance whose workers keep dying acks but never does anything); ACS trouble
+run the work (an instance whose work processes keep dying acks but never does anything); ACS trouble
 is reported, not fatal.
 
 An instance whose database is gone can do nothing useful, so a load balancer should stop

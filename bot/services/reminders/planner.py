@@ -1,5 +1,6 @@
 """Expiry reminders follow their room: planned when it is created, replaced when its window
-changes, cancelled when it is deleted. The worker (`bot.background.reminder_loop`) delivers them."""
+changes, cancelled when it is deleted. The reminder loop
+(`bot.background.reminder_loop`) delivers them."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Reminder:
-    """A reminder a worker has claimed."""
+    """A reminder a reminder loop has claimed."""
 
     id: int
     workspace: Workspace
