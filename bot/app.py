@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 from slack_sdk import WebClient
@@ -259,24 +259,26 @@ def create_app(
     retry_rate_limits(client)
     executor = executor or ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
     secret = settings.slack_signing_secret
-    installations: dict[str, object] = {}
-    if settings.oauth_enabled:
-        if engine is None:
-            engine = make_engine(settings.effective_database_url)
-            services.closers.append(engine.dispose)
-        hook = audit_installs(services.audit)
-        installations = bolt_installation_kwargs(settings, engine, hook)
+    installations = _installations(settings, services, engine) if settings.oauth_enabled else {}
     app = LoggedApp(
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
         token_verification_enabled=False,
         process_before_response=True,
         listener_executor=executor,
-        **installations,  # type: ignore[arg-type]
+        **installations,
     )
     _register_listeners(app, services, after_ack or InThreads(executor))
     attach_audit_channel(app, settings.roombot_audit_channel, services)
     return app
+
+
+def _installations(settings: Settings, services: Services, engine: Engine | None) -> dict[str, Any]:
+    """Bolt's OAuth flow and installation store, on RoomBot's database; installs are audited."""
+    if engine is None:
+        engine = make_engine(settings.effective_database_url)
+        services.closers.append(engine.dispose)
+    return bolt_installation_kwargs(settings, engine, audit_installs(services.audit))
 
 
 def _register_listeners(app: App, services: Services, after: AfterAck) -> None:
