@@ -113,8 +113,10 @@ def _add_reconcile_command(commands: Any) -> None:
         "ACS are marked deleted, windows follow ACS, rosters are pushed to ACS, rooms RoomBot "
         "created but never recorded are adopted (or deleted when nobody asked for them). ACS "
         "rooms RoomBot cannot tie to its own users are never touched. Prints one line per "
-        "finding and a summary; exits 0 when all is repaired, 1 when a repair failed, 2 when "
-        "the run could not be done (e.g. ACS unreachable).",
+        "finding and a summary. Exit status: 0 when every room was checked and all is "
+        "repaired (or, with --dry-run, listed); 1 when a repair failed; 2 when the run could "
+        "not be done (ACS or the database unreachable, ACS refusing the key); 3 when no repair "
+        "failed but some rooms could not be checked (each is listed, with why): run it again.",
     )
     reconcile.add_argument(
         "--dry-run", action="store_true", help="only list what would be repaired; change nothing"
@@ -158,8 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except RoomBotError as exc:
-        print(f"roombot: {exc.message}", file=sys.stderr)
+    except RoomBotError as exc:  # expected (a setting, an outage): one line, no traceback
+        print(f"roombot: {' '.join(exc.message.split())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

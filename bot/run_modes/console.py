@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 from typing import TYPE_CHECKING
 
 from bot.app import assemble
 from bot.console.session import lines
+from bot.run_modes.db import database_outages
 from bot.run_modes.process import Options, ProcessKind
+from bot.services.errors import ConfigurationError
 from slack_standin import demo_workspace, start_slack_standin
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.config import Settings
 
 
 def run(settings: Settings, *, user: str, channel: str) -> int:
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    require_writable(settings.roombot_data_dir)
     with start_slack_standin(demo_workspace()) as standin:
         options = Options(standin=standin, user=user, channel=channel)
-        process = assemble(settings, ProcessKind.CONSOLE, options)
+        with database_outages(settings):
+            process = assemble(settings, ProcessKind.CONSOLE, options)
         try:
             session = process.console
             assert session is not None  # what a console process is
@@ -34,3 +41,18 @@ def run(settings: Settings, *, user: str, channel: str) -> int:
         finally:
             process.close()
     return 0
+
+
+def require_writable(data_dir: Path) -> None:
+    """The console keeps everything in `data_dir` (its SQLite file, the emulator's rooms, the
+    input history): refuse at once, in one line, when nothing can be written there."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=data_dir):
+            pass
+    except OSError as exc:
+        why = "it is not a directory" if isinstance(exc, FileExistsError) else exc.strerror
+        raise ConfigurationError(
+            f"cannot keep the console's state in {data_dir}: {why or exc}; "
+            "choose another --data-dir (or ROOMBOT_DATA_DIR)"
+        ) from None

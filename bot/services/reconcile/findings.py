@@ -117,7 +117,10 @@ class Report:
         else:
             repaired = len(self.results) - len(self.failed)
             text = f"{found}, {repaired} repaired, {len(self.failed)} failed"
-        return text + (f", {len(self.unchecked)} not checked" if self.unchecked else "")
+        if not self.unchecked:
+            return text
+        rooms = f"{len(self.unchecked)} room{'' if len(self.unchecked) == 1 else 's'}"
+        return f"{text}; incomplete: {rooms} not checked, run again"
 
 
 # ACS reports times with 7 fractional digits; anything closer than this is the same moment.
