@@ -8,6 +8,8 @@ from typing import Any, Final
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
+from storage.errors import StorageUnavailable
+
 # busy_timeout first, so switching to WAL waits for a busy file instead of failing.
 SQLITE_PRAGMAS: Final = (
     "PRAGMA busy_timeout=5000",
@@ -39,7 +41,7 @@ def make_engine(url: str) -> Engine:
 def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        _make_directory(Path(database).parent)
     # Sessions move between threads (Bolt's listener pool); the pool serialises their use.
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _apply_sqlite_pragmas)
@@ -61,3 +63,13 @@ def _postgresql_engine(url: URL) -> Engine:
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_SECONDS
     # pre_ping: a pooled connection cut by a failover or idle timeout is replaced, not used.
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _make_directory(directory: Path) -> None:
+    """The SQLite file's directory; one that cannot be made is a store that cannot serve."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageUnavailable(
+            f"the database is unavailable: cannot create {directory}: {exc.strerror}"
+        ) from exc

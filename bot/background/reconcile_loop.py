@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.background.loop import BackgroundLoop
+from bot.services.errors import RoomBotError
 from bot.services.reconcile.schedule import ReconcileSchedule
 
 if TYPE_CHECKING:
@@ -32,7 +33,9 @@ class ReconcileLoop(BackgroundLoop):
         while not stop.is_set():
             try:
                 self.schedule.run_if_due()
-            except Exception:  # ACS or the database may be down: the next round tries again
+            except RoomBotError as problem:  # ACS or the database down: the next round retries
+                log.warning("reconcile round not done: %s", " ".join(problem.message.split()))
+            except Exception:  # a bug: its traceback is for the operator
                 log.exception("reconcile round failed")
             stop.wait(self.poll_seconds)
 
