@@ -61,7 +61,9 @@ def test_the_work_behind_an_ack_runs_in_the_worker_process(
 
 
 def kill_worker(served: ServeProcess) -> None:
-    """SIGKILL serve's worker, then wait for its replacement."""
+    """SIGKILL serve's worker, then wait for its replacement. A replacement that was only
+    just spawned shows in /proc once it has exec'd: wait for it to be there first."""
+    wait_until(lambda: len(worker_pids(served)) == 1, 60)
     (dead,) = worker_pids(served)
     os.kill(dead, signal.SIGKILL)
     wait_until(lambda: len(worker_pids(served)) == 1 and dead not in worker_pids(served), 60)
