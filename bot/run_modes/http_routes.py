@@ -1,7 +1,8 @@
 """The WSGI application: /healthz here, everything else to Bolt.
 
-Bolt's handler serves POST /slack/events (commands, interactivity, events; signature always
-checked) and, in multi-workspace mode, GET /slack/install and /slack/oauth_redirect.
+Bolt's handler serves POST /slack/events (commands, interactivity, events) behind
+`SlackGuard`, which refuses what is too large, unsigned or unreadable before Bolt parses it;
+in multi-workspace mode it also serves GET /slack/install and /slack/oauth_redirect.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.run_modes.slack_guard import SlackGuard
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -23,18 +26,23 @@ HEALTH_PATH = "/healthz"
 EVENTS_PATH = "/slack/events"
 
 
-def wsgi_app(bolt: App, health: Callable[[], Health]) -> WSGIApplication:
-    slack = SlackRequestHandler(bolt, path=EVENTS_PATH)
+def wsgi_app(bolt: App, health: Callable[[], Health], *, signing_secret: str) -> WSGIApplication:
+    slack = SlackGuard(
+        SlackRequestHandler(bolt, path=EVENTS_PATH), signing_secret, path=EVENTS_PATH
+    )
 
     def route(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
-            return _health(health(), start_response)
+        method = environ.get("REQUEST_METHOD")
+        if environ.get("PATH_INFO") == HEALTH_PATH and method in {"GET", "HEAD"}:
+            return _health(health(), start_response, with_body=method == "GET")
         return slack(environ, start_response)
 
     return route
 
 
-def _health(report: Health, start_response: StartResponse) -> list[bytes]:
+def _health(report: Health, start_response: StartResponse, *, with_body: bool) -> list[bytes]:
+    # HEAD gets GET's status and headers (Content-Length included), as HTTP says, and no body:
+    # load balancers and uptime checkers probe with either.
     body = json.dumps(report.as_json()).encode()
     status = "200 OK" if report.ok else "503 Service Unavailable"
     headers = [
@@ -43,4 +51,4 @@ def _health(report: Health, start_response: StartResponse) -> list[bytes]:
         ("Cache-Control", "no-store"),
     ]
     start_response(status, headers)
-    return [body]
+    return [body] if with_body else []

@@ -37,7 +37,7 @@ def serve(settings: Settings, *, host: str = DEFAULT_HOST, port: int | None = No
     except BaseException:
         server.stop(grace_s=0)  # nothing was served yet: just free the port
         raise
-    return serve_process(process, server, stop=stop)
+    return serve_process(process, server, stop=stop, signing_secret=_signing_secret(settings))
 
 
 def listen(host: str, port: int) -> HttpServer:
@@ -53,12 +53,14 @@ def serve_process(
     server: HttpServer,
     *,
     stop: threading.Event,
+    signing_secret: str,
     on_listening: Callable[[int], None] | None = None,
 ) -> int:
-    """Serve `process` until `stop` is set; then finish requests in flight and close it."""
+    """Serve `process` until `stop` is set; then finish requests in flight and close it.
+    Requests to /slack/events must be signed with `signing_secret`."""
     assert process.app is not None
     assert process.health is not None
-    server.start(wsgi_app(process.app, process.health.check))
+    server.start(wsgi_app(process.app, process.health.check, signing_secret=signing_secret))
     log.info("listening port=%s multi_workspace=%s", server.port, _oauth(process.app))
     if on_listening is not None:
         on_listening(server.port)
@@ -74,6 +76,12 @@ def serve_process(
         faulthandler.cancel_dump_traceback_later()
     log.info("stopped")
     return 0
+
+
+def _signing_secret(settings: Settings) -> str:
+    secret = settings.slack_signing_secret
+    assert secret is not None  # require_settings stopped us before, naming the variable
+    return secret.get_secret_value()
 
 
 def _oauth(app: App) -> str:

@@ -86,7 +86,8 @@ def serving(
     runtime.services.closers.extend(gateway.close for gateway in gateways)  # type: ignore[attr-defined]
     stop, ports = threading.Event(), queue.Queue[int]()
     server = listen("127.0.0.1", 0)
-    options = {"stop": stop, "on_listening": ports.put}
+    secret = _secret(settings.slack_signing_secret)
+    options = {"stop": stop, "on_listening": ports.put, "signing_secret": secret}
     thread = threading.Thread(target=serve_process, args=(runtime, server), kwargs=options)
     thread.start()
     try:

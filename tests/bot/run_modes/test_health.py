@@ -43,7 +43,7 @@ def test_healthz_is_200_while_acs_is_unreachable_and_says_why(
 def health_only_server(health: HealthCheck) -> Iterator[str]:
     bolt = App(signing_secret="unused", token="xoxb-unused", token_verification_enabled=False)
     server = HttpServer(host="127.0.0.1", port=0)
-    server.start(wsgi_app(bolt, health.check))
+    server.start(wsgi_app(bolt, health.check, signing_secret="unused"))
     try:
         yield f"http://127.0.0.1:{server.port}"
     finally:
