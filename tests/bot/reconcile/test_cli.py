@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.bot.reconcile.support import OTHER_WS, WS, World
-from tests.support import secret_scan
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def roombot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    kept = {k: v for k, v in os.environ.items() if not k.startswith(("ROOMBOT_", "SLACK_"))}
-    for name in ("DATABASE_URL", "ACS_CONNECTION_STRING", "COMMUNICATION_CONNECTION_STRING"):
-        kept.pop(name, None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=kept | {"PYTHONPATH": str(ROOT)} | env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
-    secret_scan.record(f"output of roombot {args[0] if args else ''}", done.stdout + done.stderr)
-    return done
+from tests.support.cli import roombot
 
 
 def gone_rooms(world: World) -> None:

@@ -5,9 +5,7 @@ rooms (and 1, which outranks it, when a repair failed)."""
 from __future__ import annotations
 
 import http.client
-import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,33 +21,14 @@ from bot.run_modes.reconcile import NOT_ALL_CHECKED, REPAIR_FAILED
 from storage import rooms as room_repo
 from storage.session import session_scope
 from tests.bot.reconcile.support import BEN, World
-from tests.support import secret_scan
+from tests.support.cli import roombot
 from tests.support.clock import ManualClock
 from tests.support.slack_stack import FAST_RETRY, make_services
 
-ROOT = Path(__file__).resolve().parents[3]
 DB_PASSWORD = "db-password-never-shown"
 # Nothing listens on port 1: the connection is refused at once.
 DATABASE_DOWN = f"postgresql+psycopg://roombot:{DB_PASSWORD}@127.0.0.1:1/none"
 ACS_KEY = "YWNzLWtleS1uZXZlci1zaG93bg=="  # base64, so it parses; never to be printed
-
-
-def roombot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    kept = {k: v for k, v in os.environ.items() if not k.startswith(("ROOMBOT_", "SLACK_"))}
-    for name in ("DATABASE_URL", "ACS_CONNECTION_STRING", "COMMUNICATION_CONNECTION_STRING"):
-        kept.pop(name, None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=kept | {"PYTHONPATH": str(ROOT)} | env,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
-    secret_scan.record(f"output of roombot {args[0] if args else ''}", done.stdout + done.stderr)
-    return done
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
