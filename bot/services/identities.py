@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 # ACS Identity allows hundreds of creations per 30 s; 32 at once keeps a 50-person
 # invite to two round trips without hammering the service.
 MAX_CONCURRENT_PROVISIONING = 32
+# Identities this process has seen stored, kept so that most operations (which name people who
+# have one already) need no query for them. A stored identity is never changed or removed;
+# the cap keeps a process's memory flat however many people it meets.
+KNOWN_IDENTITIES_KEPT = 10_000
 
 
 class IdentityService:
@@ -42,22 +47,31 @@ class IdentityService:
         self._gateway = gateway
         self._clock = clock
         self._pool = ThreadPoolExecutor(max_concurrency, thread_name_prefix="acs-identity")
+        self._known = KnownIdentities(KNOWN_IDENTITIES_KEPT)
 
     def ensure_identities(
         self, workspace: Workspace, slack_user_ids: Collection[str]
     ) -> dict[str, str]:
         """Map each Slack user to an ACS id, creating the missing identities concurrently."""
         wanted = list(dict.fromkeys(slack_user_ids))
+        found = self._known.get(workspace, wanted)
+        unknown = [user for user in wanted if user not in found]
+        if unknown:
+            stored = self._stored(workspace, unknown)
+            stored.update(self._provision(workspace, [u for u in unknown if u not in stored]))
+            self._known.add(workspace, stored)
+            found.update(stored)
+        return {user: found[user] for user in wanted}
+
+    def _stored(self, workspace: Workspace, slack_user_ids: list[str]) -> dict[str, str]:
         with unit_of_work(self._engine) as session:
             known = repo.find_identities(
                 session,
                 enterprise_id=workspace.enterprise_id,
                 team_id=workspace.team_id,
-                slack_user_ids=wanted,
+                slack_user_ids=slack_user_ids,
             )
-        found = {user: row.acs_user_id for user, row in known.items()}
-        found.update(self._provision(workspace, [user for user in wanted if user not in found]))
-        return {user: found[user] for user in wanted}
+        return {user: row.acs_user_id for user, row in known.items()}
 
     def _provision(self, workspace: Workspace, slack_user_ids: list[str]) -> dict[str, str]:
         """Create the identities concurrently, then store them all in one transaction.
@@ -123,3 +137,27 @@ class IdentityService:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class KnownIdentities:
+    """Slack user -> ACS id as stored, per workspace, for at most `limit` people (the oldest
+    are forgotten first). Only ids read from or claimed in the store are added."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._ids: dict[tuple[str, str, str], str] = {}
+        self._lock = threading.Lock()
+
+    def get(self, workspace: Workspace, slack_user_ids: list[str]) -> dict[str, str]:
+        ws = (workspace.enterprise_id, workspace.team_id)
+        with self._lock:
+            found = {user: self._ids.get((*ws, user)) for user in slack_user_ids}
+        return {user: acs_id for user, acs_id in found.items() if acs_id is not None}
+
+    def add(self, workspace: Workspace, acs_ids: dict[str, str]) -> None:
+        ws = (workspace.enterprise_id, workspace.team_id)
+        with self._lock:
+            for user, acs_id in acs_ids.items():
+                self._ids[(*ws, user)] = acs_id
+            while len(self._ids) > self._limit:
+                del self._ids[next(iter(self._ids))]
