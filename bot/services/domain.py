@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -92,6 +92,10 @@ class RoomDetails:
     pstn_dial_out_enabled: bool
     state: RoomState
     members: tuple[Member, ...]
+    # The store's own key for the room, when it was read from the store: what happens beside a
+    # change (its reminders) is written without looking the room up again. Not part of what
+    # the room is: two snapshots of one room compare equal with or without it.
+    store_id: int | None = field(default=None, compare=False, repr=False)
 
     def members_with(self, role: Role) -> tuple[Member, ...]:
         return tuple(m for m in self.members if m.role is role)

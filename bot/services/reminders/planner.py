@@ -94,6 +94,8 @@ class ReminderPlanner:
                 repo.cancel_pending(session, room_id=room_id)
 
     def _room_id(self, session: Session, room: RoomDetails) -> int | None:
+        if room.store_id is not None:  # read from the store by the change just made
+            return room.store_id
         row = room_repo.find_room_by_number(
             session,
             enterprise_id=room.workspace.enterprise_id,
