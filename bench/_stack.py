@@ -126,7 +126,8 @@ def wait_http(url: str, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as reply:  # noqa: S310
+            # /healthz waits up to 3 s on its ACS probe (slow ACS: bench_ack's 2000 ms).
+            with urllib.request.urlopen(url, timeout=5) as reply:  # noqa: S310
                 if reply.status == 200:
                     return
         except OSError:
@@ -173,6 +174,7 @@ def serve_env(
 class Serve:
     process: subprocess.Popen[bytes]
     url: str
+    emulator_pid: int | None = None  # the ACS emulator it talks to, when launched with one
 
     @property
     def events_url(self) -> str:
@@ -227,11 +229,13 @@ def launch_serve(
     state.mkdir()
     env = serve_env(stand.base_url, stand.bot_token, acs, database_url, state, work_processes)
     try:
-        return emulator, acs, start_serve(env, work)
+        serve = start_serve(env, work)
     except BaseException:
         emulator.terminate()
         emulator.wait()
         raise
+    serve.emulator_pid = emulator.pid
+    return emulator, acs, serve
 
 
 @contextmanager
@@ -268,10 +272,11 @@ def rss_mb(pid: int) -> float:
 
 def cpu_seconds(pid: int) -> float:
     """CPU time of `pid` and of its live descendants (serve's worker processes)."""
-    return sum(_own_cpu_seconds(one) for one in [pid, *descendants(pid)])
+    return sum(own_cpu_seconds(one) for one in [pid, *descendants(pid)])
 
 
-def _own_cpu_seconds(pid: int) -> float:
+def own_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, from /proc/<pid>/stat) of `pid` alone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except FileNotFoundError:  # it ended meanwhile

@@ -17,11 +17,19 @@ many channels: RoomBot paces posts to ~1/s per channel, as Slack limits them.
 
 Goal: RSS < 150 MB after 10k commands, and flat (the last samples within a few MB), for the
 serving process and for each worker process (ROOMBOT_WORK_PROCESSES, default 1).
+
+CPU per room operation: utime + stime from /proc/<pid>/stat of serve and of its worker
+processes, read before the load and after it (once serve has gone idle: card posts paced
+per channel may still run after the last reply), divided by the operations completed. Beside
+it, as anchors from the same run, the same figure for the ACS emulator, the Slack stand-in
+and this load generator: they do about the same work per operation whatever RoomBot does,
+so they show how loaded (and how slow) the machine was during the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -161,7 +169,7 @@ def main() -> int:
             f"RSS at start: serve {serve.rss_mb():.1f} MB, workers {serve.workers_rss_mb():.1f} MB"
         )
         load = Load(stand, serve, chosen.commands)
-        cpu_before = _stack.cpu_seconds(serve.process.pid)
+        cpu_before = cpu_by_process(serve, stand)
         workers = [
             threading.Thread(target=worker_loop, args=(load, w)) for w in range(chosen.workers)
         ]
@@ -170,18 +178,46 @@ def main() -> int:
         for thread in workers:
             thread.join()
         elapsed = time.monotonic() - load.started
-        cpu = _stack.cpu_seconds(serve.process.pid) - cpu_before
+        _stack.settle(serve.process.pid)  # paced card posts may still be running
+        cpu_after = cpu_by_process(serve, stand)
+        cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
         final = (serve.rss_mb(), serve.workers_rss_mb())
     report(load, elapsed, cpu, final)
     return 0
 
 
-def report(load: Load, elapsed: float, cpu: float, final: tuple[float, float]) -> None:
+def cpu_by_process(serve: _stack.Serve, stand: _stack.Standin) -> dict[str, float]:
+    """CPU seconds so far of serve, of its worker processes, and of the anchors."""
+    pid = serve.process.pid
+    own = _stack.own_cpu_seconds(pid)
+    emulator = _stack.own_cpu_seconds(serve.emulator_pid) if serve.emulator_pid else 0.0
+    times = os.times()
+    return {
+        "serve": own,
+        "workers": _stack.cpu_seconds(pid) - own,
+        "emulator": emulator,
+        "stand-in": _stack.cpu_seconds(stand.process.pid),
+        "load": times.user + times.system,
+    }
+
+
+def report(load: Load, elapsed: float, cpu: dict[str, float], final: tuple[float, float]) -> None:
+    ops = max(load.operations, 1)
+    roombot = cpu["serve"] + cpu["workers"]
     print(f"\n{load.sent} commands in {elapsed:.1f} s: {load.sent / elapsed:.0f} commands/s")
     print(
         f"room operations completed: {load.operations} = {load.operations / elapsed:.0f} ops/s"
-        f" (serve and its workers: CPU {cpu / elapsed:.0%} of one core,"
-        f" {cpu / max(load.operations, 1) * 1000:.1f} ms per operation)"
+        f" (serve and its workers: CPU {roombot / elapsed:.0%} of one core)"
+    )
+    print(
+        f"CPU per room operation: serve + workers {roombot / ops * 1000:.2f} ms"
+        f" (serve {cpu['serve'] / ops * 1000:.2f}, workers {cpu['workers'] / ops * 1000:.2f})"
+    )
+    print(
+        "  anchors, same run, ms per operation:"
+        f" ACS emulator {cpu['emulator'] / ops * 1000:.2f},"
+        f" Slack stand-in {cpu['stand-in'] / ops * 1000:.2f},"
+        f" load generator {cpu['load'] / ops * 1000:.2f}"
     )
     if load.failures:
         print(f"unexpected replies/errors: {len(load.failures)}, e.g. {load.failures[:3]}")
