@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import or_
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, update
 
+from storage import leases
 from storage.dialects import upsert_insert
 from storage.models import ReminderRow
 from storage.reminder_queries import later_one_due, list_reminders, rooms_for
@@ -21,8 +21,6 @@ from storage.timestamps import require_utc
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
-
-    from sqlmodel.sql.expression import SelectOfScalar
 
 __all__ = [
     "Planned",
@@ -101,33 +99,19 @@ def cancel_pending(session: Session, *, room_id: int) -> int:
 def claim_due(
     session: Session, *, now: datetime, owner: str, lease_until: datetime, limit: int
 ) -> list[ReminderRow]:
-    """Lease up to `limit` due reminders to `owner`, oldest first.
-
-    PostgreSQL: the inner SELECT locks its rows and skips those another worker is claiming, so
-    concurrent claims never overlap. SQLite ignores FOR UPDATE, but one statement is atomic
-    there (one writer at a time). The (state, due_at) index bounds the scan to due rows.
-    """
+    """Lease up to `limit` due reminders to `owner`, oldest first (see `storage.leases`). The
+    (state, due_at) index bounds the scan to due rows."""
     now = require_utc(now, "now")
-    claim = (
-        update(ReminderRow)
-        .where(col(ReminderRow.id).in_(_due(now, limit).scalar_subquery()))
-        .values(lease_owner=owner, lease_until=require_utc(lease_until, "lease_until"))
-        .returning(ReminderRow)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    )
-    rows = list(session.exec(claim).scalars())
-    return sorted(rows, key=lambda row: (row.due_at, row.id or 0))
-
-
-def _due(now: datetime, limit: int) -> SelectOfScalar[int | None]:
-    """Ids of up to `limit` due reminders nobody holds, locked and skipping locked ones."""
-    return (
-        select(col(ReminderRow.id))
-        .where(col(ReminderRow.state) == PENDING, col(ReminderRow.due_at) <= now)
-        .where(or_(col(ReminderRow.lease_until).is_(None), col(ReminderRow.lease_until) <= now))
-        .order_by(col(ReminderRow.due_at))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    due = [col(ReminderRow.state) == PENDING, col(ReminderRow.due_at) <= now]
+    return leases.claim(
+        session,
+        ReminderRow,
+        ready=due,
+        oldest_first="due_at",
+        now=now,
+        owner=owner,
+        lease_until=lease_until,
+        limit=limit,
     )
 
 
@@ -147,7 +131,7 @@ def finish(
     if state == SENT:
         values["sent_at"] = require_utc(now, "now")
     _commit_without_waiting_for_disk(session)
-    return _update_leased(session, reminder_id, owner, values)
+    return leases.update_leased(session, ReminderRow, reminder_id, owner, values)
 
 
 def _commit_without_waiting_for_disk(session: Session) -> None:
@@ -172,16 +156,4 @@ def release(
     values["lease_until"] = require_utc(retry_at, "retry_at")
     if count_attempt:
         values["attempts"] = col(ReminderRow.attempts) + 1
-    return _update_leased(session, reminder_id, owner, values)
-
-
-def _update_leased(session: Session, reminder_id: int, owner: str, values: dict[str, Any]) -> bool:
-    # RETURNING rather than rowcount: psycopg reports -1 for some statements.
-    statement = (
-        update(ReminderRow)
-        .where(col(ReminderRow.id) == reminder_id, col(ReminderRow.lease_owner) == owner)
-        .values(**values)
-        .returning(col(ReminderRow.id))
-        .execution_options(synchronize_session=False)
-    )
-    return session.exec(statement).first() is not None
+    return leases.update_leased(session, ReminderRow, reminder_id, owner, values)
