@@ -110,6 +110,11 @@ class RoomRow(StorageTable, table=True):
     state: str
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)
+    # Changes to a room take turns across threads, processes and instances: the one changing
+    # it holds the turn (a lease, so a crashed holder's turn runs out) from before it reads
+    # the room until its store write, ACS call included, without a transaction held open.
+    turn_owner: str | None = None
+    turn_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class RoomMemberRow(StorageTable, table=True):
@@ -211,6 +216,44 @@ class AuditEventRow(StorageTable, table=True):
     before_json: str | None = None  # JSON of the values before the change
     after_json: str | None = None
     detail_json: str | None = None
+
+
+JOB_STATES: Final = ("pending", "done")
+
+
+class JobRow(StorageTable, table=True):
+    """Work a Slack request asked for, recorded before the request was acknowledged.
+
+    `key` is what makes the request unique (trigger, event, view and hash): a retry or a replay
+    finds the job and adds nothing. Workers claim pending jobs with a lease, as reminders are
+    claimed; a worker that dies leaves its lease to run out, and any instance takes the job.
+    `body` is the request's body as Bolt parsed it, without Slack's verification token."""
+
+    __tablename__ = "job"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        CheckConstraint(_one_of("state", JOB_STATES), name="state"),
+        Index("ix_job_state_id", "state", "id"),  # the claim's scan: pending, oldest first
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str
+    enterprise_id: str
+    team_id: str
+    function: str  # the name of the Bolt lazy listener function to run
+    body: str
+    state: str
+    lease_owner: str | None = None
+    lease_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    attempts: int = 0
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Exactly once: the change the job computed (absolute values, JSON) is kept before ACS is
+    # called, and `applied_at` is set in the transaction that stores it, so a re-run after a
+    # crash applies that same change, or sees it was applied and only finishes the rest.
+    planned: str | None = None
+    applied_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 # --- tables slack_sdk's SQLAlchemy installation and OAuth-state stores use ------------------

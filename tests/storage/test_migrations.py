@@ -40,7 +40,7 @@ def test_the_migrated_schema_names_its_constraints_by_the_convention(engine: Eng
 
 
 def test_a_migrated_database_is_at_head(engine: Engine) -> None:
-    assert current_revision(engine) == head_revision() == "0003_reminders_and_audit"
+    assert current_revision(engine) == head_revision() == "0004_jobs"
 
 
 def test_an_empty_database_has_no_revision(empty_database_url: str) -> None:

@@ -1,0 +1,133 @@
+"""Jobs: the work acknowledged Slack requests asked for, claimed by workers under a lease.
+
+A job is recorded before its request is acknowledged; its key makes a retry or a replay of the
+request find it instead of adding another. Workers claim pending jobs oldest first (see
+`storage.leases`), then finish them, or give them back when they stop before starting them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from sqlmodel import Session, col, delete, func, select, update
+
+from storage import leases
+from storage.dialects import upsert_insert
+from storage.models import JobRow
+from storage.timestamps import require_utc
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+PENDING: Final = "pending"
+DONE: Final = "done"
+
+
+def record_job(
+    session: Session,
+    *,
+    key: str,
+    enterprise_id: str,
+    team_id: str,
+    function: str,
+    body: str,
+    now: datetime,
+) -> int | None:
+    """Record the job; its id, or None when a job with this key exists already."""
+    insert = upsert_insert(session, JobRow).values(
+        key=key,
+        enterprise_id=enterprise_id,
+        team_id=team_id,
+        function=function,
+        body=body,
+        state=PENDING,
+        attempts=0,
+        created_at=require_utc(now, "now"),
+    )
+    # RETURNING rather than rowcount: psycopg reports -1 for this statement.
+    added = insert.on_conflict_do_nothing(index_elements=["key"]).returning(col(JobRow.id))
+    row = session.exec(added).first()
+    return None if row is None else int(row[0])
+
+
+def claim_jobs(
+    session: Session, *, now: datetime, owner: str, lease_until: datetime, limit: int
+) -> list[JobRow]:
+    """Lease up to `limit` pending jobs to `owner`, oldest first, counting the attempt."""
+    return leases.claim(
+        session,
+        JobRow,
+        ready=[col(JobRow.state) == PENDING],
+        oldest_first="id",
+        now=now,
+        owner=owner,
+        lease_until=lease_until,
+        limit=limit,
+        also={"attempts": col(JobRow.attempts) + 1},
+    )
+
+
+def renew_leases(
+    session: Session, *, job_ids: Sequence[int], owner: str, lease_until: datetime
+) -> int:
+    """Extend `owner`'s leases on the jobs it is still running; how many it still held."""
+    renewed = 0
+    for job_id in job_ids:
+        values = {"lease_until": require_utc(lease_until, "lease_until")}
+        renewed += leases.update_leased(session, JobRow, job_id, owner, values)
+    return renewed
+
+
+def finish_job(session: Session, *, job_id: int, owner: str, now: datetime) -> bool:
+    """Mark the job done if `owner` still holds it."""
+    values = {"state": DONE, "finished_at": require_utc(now, "now"), "lease_until": None}
+    return leases.update_leased(session, JobRow, job_id, owner, values)
+
+
+def release_job(session: Session, *, job_id: int, owner: str) -> bool:
+    """Give a job not started back, claimable at once by any worker."""
+    values = {"lease_owner": None, "lease_until": None, "attempts": col(JobRow.attempts) - 1}
+    return leases.update_leased(session, JobRow, job_id, owner, values)
+
+
+def count_pending(session: Session) -> int:
+    statement = select(func.count()).select_from(JobRow).where(col(JobRow.state) == PENDING)
+    return int(session.exec(statement).one())
+
+
+def forget_jobs(session: Session, *, finished_before: datetime) -> int:
+    """Drop jobs done before `finished_before` (past any replay Slack allows); how many."""
+    statement = delete(JobRow).where(
+        col(JobRow.state) == DONE,
+        col(JobRow.finished_at) < require_utc(finished_before, "finished_before"),
+    )
+    return int(session.exec(statement).rowcount)
+
+
+def keep_plan(session: Session, *, job_id: int, planned: str) -> None:
+    """Keep the change the job computed, before it is made, for a re-run to make the same."""
+    session.exec(
+        update(JobRow)
+        .where(col(JobRow.id) == job_id)
+        .values(planned=planned)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def mark_applied(session: Session, *, job_id: int, now: datetime) -> None:
+    """In the transaction that stores the job's change: the change is made."""
+    session.exec(
+        update(JobRow)
+        .where(col(JobRow.id) == job_id)
+        .values(applied_at=require_utc(now, "now"))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def progress(session: Session, *, job_id: int) -> tuple[str | None, bool]:
+    """The change the job planned (JSON), and whether it was applied."""
+    row = session.get(JobRow, job_id)
+    if row is None:
+        return None, False
+    return row.planned, row.applied_at is not None
