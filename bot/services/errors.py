@@ -77,3 +77,7 @@ class ConfigurationError(RoomBotError):
 
 class StoreUnavailable(RoomBotError):
     """RoomBot's own database could not be reached; nothing was changed."""
+
+
+class RoomBusy(RoomBotError):
+    """Other changes to the room held it longer than a change may wait for its turn."""
