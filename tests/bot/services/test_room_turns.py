@@ -1,0 +1,94 @@
+"""Changes to one room take turns, across threads (and, through the database, processes and
+instances); a turn whose holder died runs out; a change that waits too long is told why."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.services import room_turns
+from bot.services.errors import RoomBusy
+from bot.services.room_turns import RoomTurns
+from storage import reservations
+from storage.room_turns import take_turn
+from storage.session import session_scope
+
+
+def a_room(engine: Engine) -> int:
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        row, _ = reservations.reserve_room(
+            session,
+            enterprise_id="",
+            team_id="T1",
+            creation_key=uuid.uuid4().hex,
+            title="Standup",
+            organizer_id="U1",
+            channel_id="C1",
+            valid_from=now,
+            valid_until=now + timedelta(hours=1),
+            pstn_dial_out_enabled=False,
+            now=now,
+        )
+        assert row.id is not None
+        return row.id
+
+
+def test_concurrent_changes_to_one_room_apply_one_after_another(engine: Engine) -> None:
+    room, turns = a_room(engine), RoomTurns(engine=engine)
+    hours = [0]
+    inside, most_inside = [0], [0]
+    lock = threading.Lock()
+
+    def extend() -> None:
+        with turns.turn(room, 1):
+            with lock:
+                inside[0] += 1
+                most_inside[0] = max(most_inside[0], inside[0])
+            seen = hours[0]  # read, wait (an ACS call), write: lost updates without turns
+            time.sleep(0.01)
+            hours[0] = seen + 1
+            with lock:
+                inside[0] -= 1
+
+    threads = [threading.Thread(target=extend) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (hours[0], most_inside[0]) == (20, 1)
+
+
+def test_other_rooms_do_not_wait(engine: Engine) -> None:
+    first, second, turns = a_room(engine), a_room(engine), RoomTurns(engine=engine)
+    with turns.turn(first, 1):
+        started = time.monotonic()
+        with turns.turn(second, 2):
+            assert time.monotonic() - started < 1
+
+
+def test_a_turn_whose_holder_died_runs_out(engine: Engine) -> None:
+    room = a_room(engine)
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:  # held by a process that died a minute ago
+        assert take_turn(session, room_id=room, owner="dead", now=now, until=now)
+    with RoomTurns(engine=engine).turn(room, 1):
+        pass
+
+
+def test_a_change_that_waits_too_long_for_its_turn_is_told_the_room_is_busy(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(room_turns, "WAIT", timedelta(seconds=0.3))
+    room, turns = a_room(engine), RoomTurns(engine=engine)
+    with (
+        turns.turn(room, 7),
+        pytest.raises(RoomBusy, match="Room #7 is busy"),
+        turns.turn(room, 7),
+    ):
+        pass
