@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Final
+from datetime import UTC, datetime, timedelta
+from typing import Final, NamedTuple
 
 from bot.services.domain import Role
 
@@ -91,10 +91,20 @@ def room_value(number: int) -> str:
     return str(number)
 
 
-def extend_value(number: int, key: str) -> str:
+def extend_value(number: int, key: str, shown_until: datetime | None = None) -> str:
+    """`12:1h`, and with the end the button's surface showed, `12:1h:1765046400`: a click
+    then acts on that state (a second click on the same card does not extend twice)."""
     if key not in EXTEND_BY:
         raise ValueError(f"unknown extend key {key!r}")
-    return f"{number}:{key}"
+    if shown_until is None:
+        return f"{number}:{key}"
+    return f"{number}:{key}:{int(shown_until.timestamp())}"
+
+
+class ExtendClick(NamedTuple):
+    number: int
+    by: timedelta
+    shown_until: datetime | None  # None on buttons posted before they carried it
 
 
 ROOM_NUMBER_MAX: Final = 999_999_999  # nine digits, as `/room … #N` accepts
@@ -118,9 +128,14 @@ def is_room_number(number: object) -> int | None:
     return None
 
 
-def parse_extend_value(value: str) -> tuple[int, timedelta] | None:
-    number_text, _, key = value.partition(":")
+def parse_extend_value(value: str) -> ExtendClick | None:
+    number_text, _, rest = value.partition(":")
+    key, _, shown = rest.partition(":")
     number = parse_room_value(number_text)
     if number is None or key not in EXTEND_BY:
         return None
-    return number, EXTEND_BY[key]
+    if not shown:
+        return ExtendClick(number, EXTEND_BY[key], None)
+    if not (shown.isascii() and shown.isdigit() and len(shown) <= 11):
+        return None
+    return ExtendClick(number, EXTEND_BY[key], datetime.fromtimestamp(int(shown), UTC))

@@ -106,7 +106,7 @@ def _extend_buttons(room: RoomDetails) -> list[Json]:
         button(
             f"Extend {short}",
             action_id=ids.extend_action_id(key),
-            value=ids.extend_value(room.number, key),
+            value=ids.extend_value(room.number, key, room.valid_until),
             label=f"Extend room #{room.number} by {spoken_label}",
         )
         for key, (short, spoken_label) in _EXTEND.items()

@@ -103,7 +103,7 @@ def _extend_buttons(room: RoomDetails) -> list[Json]:
         button(
             f"Extend {short}",
             action_id=ids.extend_action_id(key),
-            value=ids.extend_value(room.number, key),
+            value=ids.extend_value(room.number, key, room.valid_until),
             label=f"Extend room #{room.number} by {spoken}",
         )
         for key, (short, spoken) in _EXTEND_LABELS.items()

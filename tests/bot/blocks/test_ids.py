@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -8,10 +8,19 @@ from bot.blocks import ids
 
 
 def test_an_extend_value_carries_the_room_number_and_duration() -> None:
-    assert ids.parse_extend_value(ids.extend_value(12, "1d")) == (12, timedelta(days=1))
+    assert ids.parse_extend_value(ids.extend_value(12, "1d")) == (12, timedelta(days=1), None)
 
 
-@pytest.mark.parametrize("value", ["", "12", "12:2h", "x:1h", "-1:1h", "１２:1h", "12:1h:extra"])
+def test_an_extend_value_carries_the_end_its_surface_showed() -> None:
+    shown = datetime(2026, 12, 6, 18, 30, tzinfo=UTC)
+    value = ids.extend_value(12, "1h", shown)
+    assert ids.parse_extend_value(value) == (12, timedelta(hours=1), shown)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "12", "12:2h", "x:1h", "-1:1h", "１２:1h", "12:1h:extra", "12:1h:-5", "12:1h:9" * 20],
+)
 def test_a_tampered_extend_value_is_refused(value: str) -> None:
     assert ids.parse_extend_value(value) is None
 
