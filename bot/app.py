@@ -7,21 +7,24 @@ below this module imports it; the run modes (`bot/run_modes/`) call it.
 
 from __future__ import annotations
 
-import functools
 import logging
 import secrets
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
+from slack_bolt.lazy_listener import ThreadLazyListenerRunner
 from slack_sdk import WebClient
 
 from acs_emulator import EmulatorConfig, start_emulator
 from bot.adapters.acs import make_acs_gateways
+from bot.background.job_runner import DurableLazyRunner
+from bot.background.job_worker import JobWorker
 from bot.background.reconcile_loop import start_reconcile_loop
 from bot.background.reminder_loop import ReminderLoop, default_owner_id, start_reminder_loop
-from bot.background.work_child import BoundWorks
 from bot.background.work_processes import WorkProcesses
 from bot.console.session import ConsoleSession
 from bot.console.verbs import VERBS
@@ -36,7 +39,6 @@ from bot.listeners import (
     shortcuts,
     views,
 )
-from bot.listeners.after_ack import AfterAck, InThreads
 from bot.listeners.directory import UserDirectory
 from bot.listeners.request_log import LoggedApp
 from bot.oauth import (
@@ -50,6 +52,7 @@ from bot.run_modes.process import Options, Process, ProcessKind, configure_loggi
 from bot.services.assembly import Rules, assemble_services
 from bot.services.clock import Clock, utc_now
 from bot.services.health import Check, HealthCheck
+from bot.services.job_queue import JobQueue
 from bot.services.ports import IdentityGateway, RoomsGateway
 from bot.slack_posts.audit_channel import attach_audit_channel
 from slack_standin.bolt_sender import IdleExecutor, LocalSlack
@@ -57,6 +60,7 @@ from storage.engine import make_engine
 
 if TYPE_CHECKING:
     from slack_bolt import App
+    from slack_bolt.lazy_listener import LazyListenerRunner
     from sqlalchemy import Engine
 
     from bot.config import Settings
@@ -81,7 +85,7 @@ def assemble(settings: Settings, kind: ProcessKind, options: Options | None = No
     if kind is ProcessKind.SERVING:
         return _serving(settings, options)
     if kind is ProcessKind.WORK:
-        return _work_process(settings)
+        return _work_process(settings, options.wake)
     if kind is ProcessKind.CONSOLE:
         return _console(settings, options)
     if kind is ProcessKind.REMINDERS:
@@ -119,15 +123,16 @@ def build_services(
 
 
 def _serving(settings: Settings, options: Options) -> Process:
-    """Store, ACS, services and the Bolt app on one engine; the work after acks goes to
-    `ROOMBOT_WORK_PROCESSES` work processes (in this process when `gateways` are given)."""
+    """Store, ACS, services and the Bolt app on one engine. Each ack's work is recorded as a
+    job, which `ROOMBOT_WORK_PROCESSES` work processes claim (with 0, or when `gateways` are
+    given, a job worker on this process's own threads)."""
     closers: Closers = []
     work = None
     if options.gateways is None:
         settings = _local_acs(settings, closers)  # the work processes reach it too
         if settings.roombot_work_processes > 0:  # first: they build while this one does
-            build = functools.partial(assemble, kind=ProcessKind.WORK)
-            work = WorkProcesses(settings, count=settings.roombot_work_processes, build=build)
+            count = settings.roombot_work_processes
+            work = WorkProcesses(settings, count=count, build=build_work_process)
     try:
         return _serving_parts(settings, options.gateways, closers, work)
     except BaseException:
@@ -146,25 +151,55 @@ def _serving_parts(
     services = build_services(settings, engine=engine, gateways=gateways, database_may_wait=True)
     services.closers.extend(closers)
     executor = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
-    app = create_app(settings, services, executor=executor, engine=engine, after_ack=work)
+    queue = _job_queue(settings, engine, services)
+    wake = threading.Semaphore(0) if work is None else None
+    runner = DurableLazyRunner(
+        queue,
+        wake=wake.release if wake is not None else work.wake,  # type: ignore[union-attr]
+        fallback=ThreadLazyListenerRunner(log, executor),
+    )
+    app = create_app(settings, services, executor=executor, engine=engine, lazy_runner=runner)
+    jobs = None
+    if wake is not None:  # the jobs run here, dispatched to an app of their own
+        worker_app = create_app(settings, services, executor=executor, engine=engine, worker=True)
+        jobs = JobWorker(worker_app, queue, wake, threads=LISTENER_THREADS).start()
     start_reminder_loop(services, workspace_clients(app, settings), settings)
     start_reconcile_loop(services, settings)
-    work_check = None if work is None else lambda: Check(*work.health())
-    health = HealthCheck(engine=engine, rooms=gateways[0], work=work_check)
+    health = HealthCheck(engine=engine, rooms=gateways[0], work=_work_check(work, jobs))
     if work is not None and not work.wait_ready(WORK_READY_SECONDS):
         log.warning("work processes not ready after %.0f s; serving anyway", WORK_READY_SECONDS)
-    return Process(services, app=app, health=health, executor=executor, work=work)
+    return Process(services, app=app, health=health, executor=executor, work=work, jobs=jobs)
 
 
-def _work_process(settings: Settings) -> Process:
-    """Inside a work process: the serving process's app, whose works run the jobs handed in."""
+def _job_queue(settings: Settings, engine: Engine, services: Services) -> JobQueue:
+    lease = timedelta(seconds=settings.roombot_job_lease_seconds)
+    return JobQueue(engine=engine, clock=services.clock, lease=lease)
+
+
+def _work_check(work: WorkProcesses | None, jobs: JobWorker | None) -> Callable[[], Check]:
+    if work is not None:
+        return lambda: Check(*work.health())
+    assert jobs is not None
+    return lambda: Check(
+        jobs.alive(), "job worker running" if jobs.alive() else "job worker stopped"
+    )
+
+
+def build_work_process(settings: Settings, wake: Any) -> Process:
+    """What a work process runs (pickled by reference into each one)."""
+    return assemble(settings, ProcessKind.WORK, Options(wake=wake))
+
+
+def _work_process(settings: Settings, wake: Any) -> Process:
+    """Inside a work process: an app whose lazy listeners run the jobs its worker claims."""
     configure_logging()
     engine = make_engine(settings.effective_database_url)
     services = build_services(settings, engine=engine, database_may_wait=True)
     executor = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
-    works = BoundWorks(executor)
-    app = create_app(settings, services, executor=executor, engine=engine, after_ack=works)
-    return Process(services, app=app, executor=executor, works=works)
+    app = create_app(settings, services, executor=executor, engine=engine, worker=True)
+    queue = _job_queue(settings, engine, services)
+    jobs = JobWorker(app, queue, wake, threads=LISTENER_THREADS)
+    return Process(services, app=app, executor=executor, jobs=jobs)
 
 
 def _standalone_reminders(settings: Settings, options: Options) -> Process:
@@ -247,11 +282,13 @@ def create_app(
     client: WebClient | None = None,
     executor: Executor | None = None,
     engine: Engine | None = None,
-    after_ack: AfterAck | None = None,
+    lazy_runner: LazyListenerRunner | None = None,
+    worker: bool = False,
 ) -> App:
     """The Bolt app with every listener registered. Acks return as soon as the tiny ack
-    listener does (process_before_response); the slow work runs after it where `after_ack`
-    says, by default on `executor` (see bot/listeners/after_ack.py).
+    listener does (process_before_response); the slow work is a Bolt lazy listener, run by
+    `lazy_runner` (by default Bolt's own, on `executor`; see bot/listeners/after_ack.py).
+    A `worker` app runs jobs recorded from verified requests: it checks no signature.
 
     Single-workspace with SLACK_BOT_TOKEN; multi-workspace (OAuth install, tokens per workspace
     kept in `engine`'s database) when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set."""
@@ -266,9 +303,12 @@ def create_app(
         token_verification_enabled=False,
         process_before_response=True,
         listener_executor=executor,
+        request_verification_enabled=not worker,
         **installations,
     )
-    _register_listeners(app, services, after_ack or InThreads(executor))
+    if lazy_runner is not None:  # set as Bolt's own AWS Lambda adapter sets its runner
+        app.listener_runner.lazy_listener_runner = lazy_runner
+    _register_listeners(app, services)
     attach_audit_channel(app, settings.roombot_audit_channel, services)
     return app
 
@@ -281,14 +321,14 @@ def _installations(settings: Settings, services: Services, engine: Engine | None
     return bolt_installation_kwargs(settings, engine, audit_installs(services.audit))
 
 
-def _register_listeners(app: App, services: Services, after: AfterAck) -> None:
-    """Every Slack surface; `after` runs the slow work after each ack (see `after_ack`)."""
+def _register_listeners(app: App, services: Services) -> None:
+    """Every Slack surface; the slow work after each ack is a lazy listener (see `after_ack`)."""
     dedupe.register(app, services)  # first: a repeated event must reach no other code
     users = UserDirectory()
-    commands.register(app, services, users, after)
-    actions.register(app, services, users, after)
-    audit.register(app, services, users, after)
-    views.register(app, services, users, after)
+    commands.register(app, services, users)
+    actions.register(app, services, users)
+    audit.register(app, services, users)
+    views.register(app, services, users)
     home.register(app, services, users)
     shortcuts.register(app)
     lifecycle.register(app, services)

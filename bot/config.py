@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     roombot_audit_retention_days: int | None = Field(default=None, ge=1)
     roombot_reconcile_minutes: int = Field(default=60, ge=0)  # 0: only `roombot reconcile`
     roombot_work_processes: int = Field(default=1, ge=0, le=64)  # 0: in serve's own threads
+    # How long a worker holds a job before any other may take it again (it renews while alive).
+    roombot_job_lease_seconds: float = Field(default=30.0, ge=0.5, le=3600)
     port: int = Field(default=3000, ge=1, le=65535)
 
     @field_validator("roombot_reminders", mode="before")

@@ -43,6 +43,7 @@ def record_job(
         body=body,
         state=PENDING,
         attempts=0,
+        answers_sent=0,
         created_at=require_utc(now, "now"),
     )
     # RETURNING rather than rowcount: psycopg reports -1 for this statement.
@@ -131,3 +132,13 @@ def progress(session: Session, *, job_id: int) -> tuple[str | None, bool]:
     if row is None:
         return None, False
     return row.planned, row.applied_at is not None
+
+
+def count_answer(session: Session, *, job_id: int, sent: int) -> None:
+    """The job's `sent`th reply has gone out."""
+    session.exec(
+        update(JobRow)
+        .where(col(JobRow.id) == job_id, col(JobRow.answers_sent) < sent)
+        .values(answers_sent=sent)
+        .execution_options(synchronize_session=False)
+    )

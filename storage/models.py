@@ -254,6 +254,7 @@ class JobRow(StorageTable, table=True):
     # crash applies that same change, or sees it was applied and only finishes the rest.
     planned: str | None = None
     applied_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    answers_sent: int = 0  # the job's replies so far: a re-run sends only the ones after them
 
 
 # --- tables slack_sdk's SQLAlchemy installation and OAuth-state stores use ------------------

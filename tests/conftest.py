@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -174,3 +175,12 @@ def standin() -> Iterator[RunningStandin]:
     """The demo workspace's Slack stand-in (directories with other needs override this)."""
     with start_slack_standin(demo_workspace()) as running:
         yield running
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port

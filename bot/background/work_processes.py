@@ -1,17 +1,16 @@
 """Worker processes for the work after acks (`ROOMBOT_WORK_PROCESSES`).
 
-A room creation costs ~13 ms of CPU in the SDKs, SQLAlchemy and Block Kit. Run on threads of
-the serving process, that work holds the GIL while acks wait for it: under a burst of
-`/room create` the acks queued behind it for hundreds of milliseconds. Here the serving
-process only acks and hands each piece of work, as a small picklable `Job`, to worker
-processes that run it on their own listener threads (see `bot/background/work_child.py`).
-A worker that dies is replaced; what it was running is lost, as it would be if a single
-process died.
+A room creation costs milliseconds of CPU in the SDKs, SQLAlchemy and Block Kit. Run on
+threads of the serving process, that work holds the GIL while acks wait for it: under a burst
+of `/room create` the acks queued behind it for hundreds of milliseconds. Here the serving
+process only acks and records each job; worker processes claim the jobs from the database
+(bot/background/job_worker.py), woken through a shared semaphore as each is recorded. A worker
+that dies is replaced; its jobs are taken again once their leases run out.
 """
 
 from __future__ import annotations
 
-import itertools
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -21,15 +20,13 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.background.work_child import Build, run_worker
-from bot.background.work_jobs import job_for, portable_parameters, work_name
+from bot.background.work_child import STOP_SECONDS, Build, run_worker
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from multiprocessing.process import BaseProcess
 
     from bot.config import Settings
-    from bot.listeners.after_ack import Listener, Start
 
 log = logging.getLogger(__name__)
 
@@ -40,24 +37,25 @@ EXITS_TOLERATED, EXIT_WINDOW_SECONDS = 2, 60.0
 
 @dataclass
 class Worker:
-    """A worker process and the queue only it reads: a worker killed while reading a shared
-    queue would hold that queue's lock forever, so each has its own."""
+    """A worker process and the pipe only it reads, on which its stop is sent. (A shared
+    multiprocessing Event would not do: one worker killed while waiting on it leaves its
+    condition waiting for that worker forever, and the next `set()` hangs.)"""
 
     process: BaseProcess
-    jobs: Any  # multiprocessing.Queue[Job | None]
+    stop: Any  # the writing end of the worker's pipe
 
 
 class WorkProcesses:
-    """`count` worker processes, given jobs in turn; an `AfterAck` for `create_app`."""
+    """`count` worker processes claiming jobs, and the wake-up the job runner rings."""
 
     def __init__(self, settings: Settings, *, count: int, build: Build) -> None:
-        """`build` makes a work process's parts from the settings, in that process (it is
-        pickled by reference: a function of the composition root)."""
+        """`build` makes a work process's parts from the settings and the wake-up, in that
+        process (it is pickled by reference: a function of the composition root)."""
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded process
         self._settings, self._build = settings, build
         self._ready: Any = self._context.Semaphore(0)  # released by each worker once built
-        self._names: list[str] = []
-        self._turn = itertools.count()
+        self._wake: Any = self._context.Semaphore(0)  # released once per recorded job
+        self._pid = os.getpid()
         self._closing = threading.Event()
         self._lock = threading.Lock()
         self.exits = RecentExits(EXIT_WINDOW_SECONDS)
@@ -65,21 +63,12 @@ class WorkProcesses:
         self._watch = threading.Thread(target=self._replace_dead, name="work-watch", daemon=True)
         self._watch.start()
 
-    def bind(self, work: Listener) -> Start:
-        portable_parameters(work)
-        key, name = len(self._names), work_name(work)
-        self._names.append(name)
-
-        def start(kwargs: dict[str, Any]) -> None:
-            # Queue.put only hands the job to the queue's feeder thread: the ack never waits.
-            workers = self._workers
-            workers[next(self._turn) % len(workers)].jobs.put(job_for(key, name, kwargs))
-
-        return start
+    def wake(self) -> None:
+        self._wake.release()
 
     def wait_ready(self, timeout_s: float) -> bool:
-        """True once every worker has built its app (jobs sent before then wait for it);
-        False at `timeout_s`, or at once when a worker died while starting."""
+        """True once every worker has built its app and claims jobs; False at `timeout_s`, or
+        at once when a worker died while starting. Jobs recorded meanwhile wait for them."""
         deadline, waiting = time.monotonic() + timeout_s, len(self._workers)
         while waiting and time.monotonic() < deadline:
             if self._ready.acquire(timeout=0.1):
@@ -100,29 +89,33 @@ class WorkProcesses:
             return False, f"work processes keep exiting: {exits} in {EXIT_WINDOW_SECONDS:.0f} s"
         return alive > 0, f"{alive} of {wanted} work processes running"
 
-    def close(self, timeout_s: float = 60.0) -> None:
-        """Each worker finishes the jobs it was given and those still queued, then exits."""
+    def close(self, timeout_s: float = STOP_SECONDS + 1.0) -> None:
+        """Each worker stops claiming and finishes its jobs in progress (for up to its stop
+        budget), then exits; jobs not claimed stay recorded for the next instance."""
         self._closing.set()
         self._watch.join()
         for worker in self._workers:
-            worker.jobs.put(None)
+            _send_stop(worker)
+        deadline = time.monotonic() + timeout_s
         for worker in self._workers:
-            worker.process.join(timeout_s)
+            worker.process.join(max(deadline - time.monotonic(), 0))
+        for worker in self._workers:
             if worker.process.is_alive():
-                log.warning("%s did not finish in %.0f s", worker.process.name, timeout_s)
-                worker.process.terminate()
+                log.warning("%s did not stop in %.0f s", worker.process.name, timeout_s)
+                worker.process.kill()  # it ignores SIGTERM: its parent decides when it stops
                 worker.process.join()
-            _discard(worker, flush=worker.process.exitcode == 0)
+            worker.stop.close()
 
     def _spawn(self, number: int) -> Worker:
-        jobs = self._context.Queue()
+        reader, writer = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=run_worker,
-            args=(self._settings, self._build, jobs, self._ready, os.getpid()),
+            args=(self._settings, self._build, self._wake, reader, self._ready, self._pid),
             name=f"roombot-work-{number}",
         )
         process.start()
-        return Worker(process, jobs)
+        reader.close()  # the worker holds its own copy
+        return Worker(process, writer)
 
     def _replace_dead(self) -> None:
         while not self._closing.wait(WATCH_SECONDS):
@@ -132,22 +125,18 @@ class WorkProcesses:
                         continue
                     self.exits.note()
                     log.error(
-                        "%s exited (code %s), losing the work it had; starting another",
+                        "%s exited (code %s); starting another, its jobs are taken again"
+                        " when their leases run out",
                         worker.process.name,
                         worker.process.exitcode,
                     )
-                    _discard(worker, flush=False)
+                    worker.stop.close()
                     self._workers[number] = self._spawn(number)
 
 
-def _discard(worker: Worker, *, flush: bool) -> None:
-    """Close a worker's queue. Jobs still buffered for a worker that is gone can't be
-    written (its pipe may be full): waiting for them would hang this process's exit."""
-    if not flush:
-        worker.jobs.cancel_join_thread()
-    worker.jobs.close()
-    if flush:
-        worker.jobs.join_thread()
+def _send_stop(worker: Worker) -> None:
+    with contextlib.suppress(OSError):  # it is gone already
+        worker.stop.send_bytes(b"stop")
 
 
 class RecentExits:

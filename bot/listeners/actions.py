@@ -10,7 +10,7 @@ from bot.blocks import ids
 from bot.blocks.create_modal import CreateDefaults
 from bot.blocks.edit_modal import edit_room_modal, invite_modal
 from bot.blocks.replies import room_details_message
-from bot.listeners.after_ack import AfterAck, ack_then
+from bot.listeners.after_ack import ack_then
 from bot.listeners.create_form import open_create_modal
 from bot.listeners.guard import guarded
 from bot.listeners.home_tab import publish_home
@@ -49,7 +49,6 @@ def register_action(
     app: App,
     services: Services,
     users: UserDirectory,
-    after: AfterAck,
     button: tuple[ActionId, Work],
 ) -> None:
     action_id, work = button
@@ -62,7 +61,7 @@ def register_action(
             if (body.get("view") or {}).get("type") == "home":
                 publish_home(client, services, requester)
 
-    app.action(action_id)(ack_then(after, just_ack, run))
+    app.action(action_id)(**ack_then(just_ack, run))
 
 
 def room_number(value: str) -> RoomKey:
@@ -73,12 +72,11 @@ def room_number(value: str) -> RoomKey:
 
 
 def extend(it: Interaction, body: dict[str, Any], value: str) -> None:
-    parsed = ids.parse_extend_value(value)
-    if parsed is None:
+    click = ids.parse_extend_value(value)
+    if click is None:
         raise InvalidInput("That button no longer points at a room.")
-    number, by = parsed
     ws, actor = it.requester.workspace, it.requester.actor
-    apply_change(it, it.services.changes.extend(ws, RoomKey(number=number), actor, by))
+    apply_change(it, it.services.changes.extend(ws, RoomKey(number=click.number), actor, click.by))
 
 
 def delete(it: Interaction, body: dict[str, Any], value: str) -> None:
@@ -109,7 +107,7 @@ def create(it: Interaction, body: dict[str, Any], value: str) -> None:
     open_create_modal(it, body, CreateDefaults())
 
 
-def register(app: App, services: Services, users: UserDirectory, after: AfterAck) -> None:
+def register(app: App, services: Services, users: UserDirectory) -> None:
     table: list[tuple[ActionId, Work]] = [
         (ids.ROOM_EXTEND_PATTERN, extend),
         (ids.ROOM_DELETE, delete),
@@ -119,7 +117,7 @@ def register(app: App, services: Services, users: UserDirectory, after: AfterAck
         (ids.HOME_CREATE, create),
     ]
     for action_id, work in table:
-        register_action(app, services, users, after, (action_id, work))
+        register_action(app, services, users, (action_id, work))
 
     @app.action(ids.ROOM_DELETE_CANCEL)
     def cancel_delete(ack: Ack, respond: Respond) -> None:

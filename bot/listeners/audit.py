@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 
 from bot.blocks import ids
-from bot.listeners.after_ack import AfterAck, ack_then
+from bot.listeners.after_ack import ack_then
 from bot.listeners.audit_views import export_csv, turn_page
 from bot.listeners.guard import guarded
 from bot.listeners.interaction import Interaction, Reply
@@ -23,21 +23,20 @@ if TYPE_CHECKING:
 Work = Callable[[Interaction, str, Respond], None]
 
 
-def register(app: App, services: Services, users: UserDirectory, after: AfterAck) -> None:
+def register(app: App, services: Services, users: UserDirectory) -> None:
     buttons: dict[str, Work] = {
         ids.AUDIT_NEXT: turn_page,
         ids.AUDIT_PREV: turn_page,
         ids.AUDIT_EXPORT: export_csv,
     }
     for action_id, work in buttons.items():
-        _register_button(app, services, users, after, (action_id, work))
+        _register_button(app, services, users, (action_id, work))
 
 
 def _register_button(
     app: App,
     services: Services,
     users: UserDirectory,
-    after: AfterAck,
     button: tuple[str, Work],
 ) -> None:
     action_id, work = button
@@ -54,4 +53,4 @@ def _register_button(
             it = Interaction(requester, client, services, users, reply)
             work(it, str(body["actions"][0].get("value") or ""), respond)
 
-    app.action(action_id)(ack_then(after, ack_click, run))
+    app.action(action_id)(**ack_then(ack_click, run))

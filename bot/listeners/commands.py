@@ -12,7 +12,7 @@ from bot.grammar import typed_commands as c
 from bot.grammar.parser import limit_problem, parse_command
 from bot.grammar.usage import GENERAL_USAGE
 from bot.listeners import room_handlers as h
-from bot.listeners.after_ack import AfterAck, ack_then
+from bot.listeners.after_ack import ack_then
 from bot.listeners.audit_views import show_audit
 from bot.listeners.create_form import open_create_modal
 from bot.listeners.guard import guarded
@@ -53,7 +53,7 @@ def ack_command(ack: Ack, command: dict[str, Any]) -> None:
     ack()
 
 
-def register(app: App, services: Services, users: UserDirectory, after: AfterAck) -> None:
+def register(app: App, services: Services, users: UserDirectory) -> None:
     def run_command(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         if limit_problem(body.get("text") or "") is not None:
             return  # the ack already said why
@@ -63,7 +63,7 @@ def register(app: App, services: Services, users: UserDirectory, after: AfterAck
             it = Interaction(requester, client, services, users, reply)
             dispatch(it, body)
 
-    app.command(SLASH_COMMAND)(ack_then(after, ack_command, run_command))
+    app.command(SLASH_COMMAND)(**ack_then(ack_command, run_command))
 
 
 def dispatch(it: Interaction, body: dict[str, Any]) -> None:

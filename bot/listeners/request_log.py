@@ -45,7 +45,8 @@ def log_request(req: BoltRequest, response: BoltResponse, seconds: float) -> Non
         "retry": retry[0],
         "duration_ms": f"{seconds * 1000:.1f}",
     }
-    log.info("slack_request %s", " ".join(f"{k}={_safe(v)}" for k, v in fields.items()))
+    line = "slack_job" if req.lazy_only else "slack_request"  # a job run by a worker
+    log.info("%s %s", line, " ".join(f"{k}={_safe(v)}" for k, v in fields.items()))
 
 
 def describe(body: dict[str, Any]) -> tuple[str, str]:

@@ -26,6 +26,7 @@ from bot.grammar.typed_commands import (
 )
 from bot.grammar.usage import USAGE
 from bot.listeners.interaction import room_key
+from bot.services.job_queue import running_job
 from bot.services.new_room import NewRoom
 from bot.slack_posts.cards import post_card, refresh_card
 from bot.slack_posts.thread_notes import change_note, people_text
@@ -59,13 +60,21 @@ def create_room(it: Interaction, cmd: CreateRoom, *, channel_id: str, creation_k
 def announce_created(it: Interaction, room: RoomDetails, is_new: bool, problems: list[str]) -> None:
     """Post the card (once) and tell the organizer what happened and what was left out."""
     lines = [f"Room #{room.number} is ready (ACS room ID `{room.acs_room_id}`)."]
-    if is_new:
+    if is_new or _card_left_by_earlier_run(room):
         posted = post_card(it.client, it.services, room)
         if isinstance(posted, str):
             lines.append(f"I couldn't post its card: {posted}.")
             it.reply(room_details_message(room, now=it.now))
     lines.extend(problems)
     it.tell("\n".join(lines))
+
+
+def _card_left_by_earlier_run(room: RoomDetails) -> bool:
+    """A job run again (its worker died or stopped) finds the room its earlier run made; it
+    posts the card that run did not get to. (A double submit of a form, run concurrently,
+    must not: the other run is posting it.)"""
+    running = running_job.get()
+    return running is not None and running.job.attempts > 1 and room.card_ts is None
 
 
 def list_rooms(it: Interaction, cmd: ListRooms) -> None:

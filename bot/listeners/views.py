@@ -14,7 +14,7 @@ from bot.blocks.edit_modal import (
     room_number_from_metadata,
 )
 from bot.blocks.text import escape
-from bot.listeners.after_ack import AfterAck, ack_then
+from bot.listeners.after_ack import ack_then
 from bot.listeners.create_form import creation_key_of
 from bot.listeners.edits import apply_edit
 from bot.listeners.guard import guarded
@@ -119,7 +119,7 @@ def invite(it: Interaction, body: dict[str, Any]) -> None:
     apply_change(it, it.services.changes.add_members(ws, _room_key(body), actor, members))
 
 
-def register(app: App, services: Services, users: UserDirectory, after: AfterAck) -> None:
+def register(app: App, services: Services, users: UserDirectory) -> None:
     now = services.clock
     readers: list[tuple[str, Reader, str, Work]] = [
         (
@@ -133,8 +133,7 @@ def register(app: App, services: Services, users: UserDirectory, after: AfterAck
     ]
     for callback_id, read, working, work in readers:
         app.view(callback_id)(
-            ack_then(
-                after,
+            **ack_then(
                 _acker(read, services, working),
                 _runner(services, users, escape(working), work),
             )

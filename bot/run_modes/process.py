@@ -10,7 +10,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
     from slack_bolt import App
 
+    from bot.background.job_worker import JobWorker
     from bot.background.reminder_loop import ReminderLoop
-    from bot.background.work_child import BoundWorks
     from bot.background.work_processes import WorkProcesses
     from bot.config import Settings
     from bot.console.session import ConsoleSession
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 LOG_FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
 # Their INFO lines are per-request chatter (and may show request details); ours say enough.
+# What the jobs in progress get to finish at a stop: inside `docker stop`'s 10 s.
+JOB_STOP_SECONDS = 7.0
 QUIET_LOGGERS = ("slack_sdk", "slack_bolt", "waitress.queue", "azure", "alembic")
 
 
@@ -113,6 +115,7 @@ class Options:
     channel: str = "general"
     batch: int = 50  # `roombot reminders`: reminders per claim, and how long one is held
     lease_seconds: float = 60.0
+    wake: Any = None  # a work process: the semaphore rung as each job is recorded
 
 
 @dataclass
@@ -124,7 +127,7 @@ class Process:
     health: HealthCheck | None = None
     executor: ThreadPoolExecutor | None = None
     work: WorkProcesses | None = None  # serving: the work processes behind its acks
-    works: BoundWorks | None = None  # a work process: the works its jobs name
+    jobs: JobWorker | None = None  # a work process, or serving with its jobs in-process
     reminders: ReminderLoop | None = None
     console: ConsoleSession | None = None
 
@@ -132,6 +135,8 @@ class Process:
         """Let work in flight (the work after acks too) finish, then release everything."""
         if self.work is not None:
             self.work.close()
+        if self.jobs is not None:
+            self.jobs.stop(JOB_STOP_SECONDS)
         if self.executor is not None:
             self.executor.shutdown(wait=True)
         if self.console is not None:

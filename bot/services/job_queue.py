@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,18 @@ class Job:
     body: dict[str, Any] = field(repr=False)
     attempts: int
     created_at: datetime
+    answers_sent: int = 0
+
+
+@dataclass(frozen=True)
+class RunningJob:
+    job: Job
+    queue: JobQueue
+
+
+# The job the current thread is running, set by the job worker around it: what the work does
+# on the job's behalf (its replies, its change) is recorded against it, for a re-run to see.
+running_job: ContextVar[RunningJob | None] = ContextVar("running_job", default=None)
 
 
 class JobQueue:
@@ -90,6 +103,10 @@ class JobQueue:
         with unit_of_work(self._engine) as session:
             return repo.release_job(session, job_id=job_id, owner=owner)
 
+    def count_answer(self, job_id: int, sent: int) -> None:
+        with unit_of_work(self._engine) as session:
+            repo.count_answer(session, job_id=job_id, sent=sent)
+
     def pending(self) -> int:
         with unit_of_work(self._engine) as session:
             return repo.count_pending(session)
@@ -112,4 +129,5 @@ def _job(row: JobRow) -> Job:
         body=json.loads(row.body),
         attempts=row.attempts,
         created_at=row.created_at,
+        answers_sent=row.answers_sent,
     )

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("finished_at", _STAMP, nullable=True),
         sa.Column("planned", sa.String(), nullable=True),
         sa.Column("applied_at", _STAMP, nullable=True),
+        sa.Column("answers_sent", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job")),
         sa.UniqueConstraint("key", name=op.f("uq_job_key")),
         sa.CheckConstraint("state IN ('pending', 'done')", name=op.f("ck_job_state")),

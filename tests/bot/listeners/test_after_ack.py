@@ -12,7 +12,7 @@ import pytest
 from slack_bolt import Ack, App
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.listeners.after_ack import InThreads, ack_then
+from bot.listeners.after_ack import ack_then
 from slack_standin.bolt_sender import LocalSlack
 
 SECRET = "after-ack-secret"
@@ -31,12 +31,13 @@ def slack_for(work: Any, pool: ThreadPoolExecutor) -> LocalSlack:
             enterprise_id=None, team_id="T0AFTER", bot_token="xoxb-t", bot_user_id="UB"
         ),
         process_before_response=True,
+        listener_executor=pool,
     )
 
     def ack_command(ack: Ack, command: dict[str, Any]) -> None:
         ack(text=f"working on {command['text']}")
 
-    app.command("/room")(ack_then(InThreads(pool), ack_command, work))
+    app.command("/room")(**ack_then(ack_command, work))
     return LocalSlack(app, signing_secret=SECRET, team_id="T0AFTER")
 
 

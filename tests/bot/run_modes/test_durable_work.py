@@ -1,0 +1,98 @@
+"""What `roombot serve` acknowledged is carried out once and answered, even when its worker
+process is killed mid-burst or the whole instance is stopped and another takes over."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections import Counter
+from pathlib import Path
+
+from acs_emulator import RunningEmulator
+from slack_standin import RunningStandin
+from tests.bot.run_modes.helpers import HttpSlack, ServeProcess, roombot_serves, wait_until
+from tests.bot.run_modes.test_serve_process import serve_env
+from tests.bot.run_modes.test_work_processes import worker_pids
+
+BURST = 12
+LEASE_SECONDS = 2
+
+
+def durable_env(
+    standin: RunningStandin, emulator: RunningEmulator, engine_url: str, tmp_path: Path
+) -> dict[str, str]:
+    env = serve_env(standin, emulator.connection_string, engine_url, tmp_path)
+    env["ROOMBOT_WORK_PROCESSES"] = "1"
+    env["ROOMBOT_JOB_LEASE_SECONDS"] = str(LEASE_SECONDS)
+    return env
+
+
+def burst_of_creates(served: ServeProcess, standin: RunningStandin) -> list[str]:
+    """BURST `/room create` commands from ana, each acked; the ids of their response URLs."""
+    slack = HttpSlack(served.url, team_id=standin.workspace.team_id)
+    ana, general = standin.workspace.user("ana").id, standin.workspace.channel("general").id
+    ids = []
+    for n in range(BURST):
+        url = standin.new_response_url(general, ana)
+        response = slack.command(
+            user_id=ana,
+            channel_id=general,
+            text=f"create Burst {n}",
+            response_url=url,
+            trigger_id=standin.new_trigger_id("ana"),
+        )
+        assert response.status == 200
+        ids.append(url.rsplit("/", 1)[1])
+    return ids
+
+
+def ready_replies(standin: RunningStandin) -> Counter[str]:
+    """How many 'is ready' replies each response URL got."""
+    return Counter(
+        str(call.args["response_url_id"])
+        for call in standin.calls("response_url")
+        if "is ready" in json.dumps(call.args)
+    )
+
+
+def answered_once_each(standin: RunningStandin, ids: list[str]) -> None:
+    wait_until(lambda: set(ready_replies(standin)) == set(ids), 60)
+    time.sleep(LEASE_SECONDS + 1)  # nothing more arrives late
+    replies = ready_replies(standin)
+    assert [replies[url_id] for url_id in ids] == [1] * BURST, replies
+
+
+def test_a_worker_killed_mid_burst_loses_nothing_and_repeats_nothing(
+    standin: RunningStandin, emulator: RunningEmulator, engine_url: str, tmp_path: Path
+) -> None:
+    emulator.set_faults(latency_ms=300)
+    rooms_before = len(emulator.snapshot())  # the emulator serves the whole module
+    with roombot_serves(
+        durable_env(standin, emulator, engine_url, tmp_path), tmp_path, count=1
+    ) as (served,):
+        wait_until(lambda: len(worker_pids(served)) == 1, 60)
+        ids = burst_of_creates(served, standin)
+        time.sleep(0.8)  # the worker has claimed the jobs and is inside ACS calls
+        (worker,) = worker_pids(served)
+        os.kill(worker, signal.SIGKILL)
+        answered_once_each(standin, ids)
+    assert len(emulator.snapshot()) - rooms_before == BURST  # no orphaned or duplicated room
+
+
+def test_a_stopped_instance_leaves_its_work_to_the_next_and_stops_within_ten_seconds(
+    standin: RunningStandin, emulator: RunningEmulator, engine_url: str, tmp_path: Path
+) -> None:
+    emulator.set_faults(latency_ms=300)
+    rooms_before = len(emulator.snapshot())
+    env = durable_env(standin, emulator, engine_url, tmp_path)
+    with roombot_serves(env, tmp_path, count=2) as (first, second):
+        ids = burst_of_creates(first, standin)
+        started = time.monotonic()
+        first.process.send_signal(signal.SIGTERM)
+        assert first.process.wait(timeout=15) == 0
+        assert time.monotonic() - started < 10
+        answered_once_each(standin, ids)
+        assert second.answers()
+    assert len(emulator.snapshot()) - rooms_before == BURST
