@@ -14,7 +14,7 @@ from sqlmodel import Session, col, delete, select, update
 from storage.dialects import upsert_insert
 from storage.errors import StorageUnavailable
 from storage.models import ACTIVE, CREATING, RoomRow
-from storage.room_rows import in_workspace, lock_room, require_room
+from storage.room_rows import in_workspace, lock_room
 from storage.timestamps import require_utc
 
 if TYPE_CHECKING:
@@ -62,9 +62,9 @@ def reserve_room(
         existing = _find_by_creation_key(session, **workspace, creation_key=creation_key)
         if existing is not None:
             return existing, False
-        room_id = _insert_with_next_number(session, values)
-        if room_id is not None:
-            return require_room(session.get(RoomRow, room_id), room_id), True
+        row = _insert_with_next_number(session, values)
+        if row is not None:
+            return row, True
     raise StorageUnavailable("could not reserve a room number: too many concurrent reservations")
 
 
@@ -77,8 +77,9 @@ def _find_by_creation_key(
     return session.exec(statement).one_or_none()
 
 
-def _insert_with_next_number(session: Session, values: dict[str, Any]) -> int | None:
-    """The new room's id, or None when a concurrent reservation took the number or the key.
+def _insert_with_next_number(session: Session, values: dict[str, Any]) -> RoomRow | None:
+    """The new room as inserted, or None when a concurrent reservation took the number or
+    the key.
 
     ON CONFLICT DO NOTHING instead of catching IntegrityError: the transaction stays usable
     without a SAVEPOINT, and PostgreSQL waits for the competing insert to commit or roll
@@ -89,9 +90,8 @@ def _insert_with_next_number(session: Session, values: dict[str, Any]) -> int | 
     )
     number = session.exec(highest).one() + 1
     insert = upsert_insert(session, RoomRow).values(**values, number=number)
-    inserted = session.exec(insert.on_conflict_do_nothing().returning(col(RoomRow.id)))
-    room_id: int | None = inserted.scalar_one_or_none()
-    return room_id
+    inserted = session.scalars(insert.on_conflict_do_nothing().returning(RoomRow))
+    return inserted.one_or_none()
 
 
 def activate_room(
@@ -110,7 +110,8 @@ def activate_room(
     False: the caller compares acs_room_id and deletes its own ACS room if it differs.
     """
     # A conditional UPDATE, not read-then-write: on both dialects only one of two racing
-    # activations can still see "creating" when its UPDATE runs.
+    # activations can still see "creating" when its UPDATE runs. It returns the row it
+    # activated; the room is read only when it was not this call's to activate.
     statement = (
         update(RoomRow)
         .where(col(RoomRow.id) == room_id, col(RoomRow.state) == CREATING)
@@ -122,10 +123,13 @@ def activate_room(
             state=ACTIVE,
             updated_at=require_utc(now, "now"),
         )
-        .execution_options(synchronize_session=False)
+        .returning(RoomRow)
+        .execution_options(populate_existing=True)
     )
-    activated = session.exec(statement).rowcount == 1
-    return lock_room(session, room_id), activated
+    activated = session.scalars(statement).one_or_none()
+    if activated is not None:
+        return activated, True
+    return lock_room(session, room_id), False
 
 
 def discard_reservation(session: Session, *, room_id: int) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from storage.errors import RoomNotFound
 from storage.models import RoomRow
@@ -43,14 +43,24 @@ def lock_room(session: Session, room_id: int) -> RoomRow:
     return require_room(session.exec(statement).one_or_none(), room_id)
 
 
+def write_room(session: Session, room_id: int, now: datetime, **values: Any) -> RoomRow:
+    """Set `values` and updated_at, and nothing else; returns the row as written.
+
+    One UPDATE ... RETURNING: no read before the write, and none after. The UPDATE itself
+    locks the row until commit (PostgreSQL) and names only these columns, so concurrent
+    changes to one room queue up, and changes to different fields both survive.
+    """
+    statement = (
+        update(RoomRow)
+        .where(col(RoomRow.id) == room_id)
+        .values(**values, updated_at=require_utc(now, "now"))
+        .returning(RoomRow)
+        .execution_options(populate_existing=True)
+    )
+    return require_room(session.scalars(statement).one_or_none(), room_id)
+
+
 def require_room(row: RoomRow | None, room_id: int) -> RoomRow:
     if row is None:
         raise RoomNotFound(f"room {room_id} does not exist")
-    return row
-
-
-def touch(session: Session, row: RoomRow, now: datetime) -> RoomRow:
-    """Bump updated_at and flush, so constraint violations surface in the call that caused them."""
-    row.updated_at = require_utc(now, "now")
-    session.flush()
     return row

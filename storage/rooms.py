@@ -7,14 +7,14 @@ never returned. Reservations live in `reservations.py`, rosters in `room_members
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 
 from storage.models import ACTIVE, DELETED, RoomMemberRow, RoomRow
 from storage.room_members import list_members, members_of, remove_members, upsert_members
-from storage.room_rows import find_one, in_workspace, lock_room, touch
+from storage.room_rows import find_one, in_workspace, write_room
 from storage.timestamps import require_utc
 
 if TYPE_CHECKING:
@@ -109,27 +109,23 @@ def update_room(
     pstn_dial_out_enabled: bool | None = None,
 ) -> RoomRow:
     """Change the given fields (None leaves a field as it is) and bump updated_at."""
-    row = lock_room(session, room_id)
+    values: dict[str, Any] = {}
     if title is not None:
-        row.title, row.title_key = title, title.casefold()
+        values |= {"title": title, "title_key": title.casefold()}
     if valid_from is not None:
-        row.valid_from = require_utc(valid_from, "valid_from")
+        values["valid_from"] = require_utc(valid_from, "valid_from")
     if valid_until is not None:
-        row.valid_until = require_utc(valid_until, "valid_until")
+        values["valid_until"] = require_utc(valid_until, "valid_until")
     if pstn_dial_out_enabled is not None:
-        row.pstn_dial_out_enabled = pstn_dial_out_enabled
-    return touch(session, row, now)
+        values["pstn_dial_out_enabled"] = pstn_dial_out_enabled
+    return write_room(session, room_id, now, **values)
 
 
 def set_card(
     session: Session, *, room_id: int, channel_id: str, card_ts: str, now: datetime
 ) -> RoomRow:
-    row = lock_room(session, room_id)
-    row.channel_id, row.card_ts = channel_id, card_ts
-    return touch(session, row, now)
+    return write_room(session, room_id, now, channel_id=channel_id, card_ts=card_ts)
 
 
 def mark_deleted(session: Session, *, room_id: int, now: datetime) -> RoomRow:
-    row = lock_room(session, room_id)
-    row.state = DELETED
-    return touch(session, row, now)
+    return write_room(session, room_id, now, state=DELETED)

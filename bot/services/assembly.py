@@ -107,4 +107,4 @@ def _add_audit(services: Services, engine: Engine, rules: Rules) -> None:
         services.changes.attempts,
         services.identities.attempts,
     ):
-        attempts.observers.append(services.audit.observe)
+        attempts.writers.append(services.audit)

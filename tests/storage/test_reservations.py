@@ -15,6 +15,7 @@ from storage import reservations, rooms
 from storage.errors import RoomNotFound
 from storage.models import RoomRow
 from storage.session import session_scope
+from tests.support.sql import statements
 
 Scope = dict[str, str]
 
@@ -146,6 +147,27 @@ def test_activation_records_what_acs_created(engine: Engine, reserve: Any, now: 
         now + timedelta(days=2),
     )
     assert row.updated_at == now + timedelta(seconds=3)
+
+
+def test_a_reservation_is_not_read_back_after_its_insert(
+    engine: Engine, reserve: Any, acme: Scope, now: datetime
+) -> None:
+    with statements(engine) as seen:
+        row = reserve()
+    assert seen[-1].startswith("INSERT INTO room")  # it returns the row it inserted
+    with session_scope(engine) as session:
+        stored = rooms.get_room(session, **acme, room_id=row.id)
+    assert stored is not None
+    assert row.model_dump() == stored.model_dump()
+
+
+def test_an_activation_returns_the_row_it_activated_without_reading_it(
+    engine: Engine, reserve: Any, now: datetime
+) -> None:
+    reserved = reserve()
+    with statements(engine) as seen:
+        activate(engine, reserved, "99112233445566778", now)
+    assert seen == ["UPDATE room SET"]
 
 
 def test_a_second_activation_changes_nothing_and_says_so(

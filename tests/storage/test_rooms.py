@@ -14,6 +14,7 @@ from storage import rooms
 from storage.errors import RoomNotFound
 from storage.models import RoomRow
 from storage.session import session_scope
+from tests.support.sql import statements
 
 Scope = dict[str, str]
 
@@ -181,6 +182,33 @@ def test_a_deleted_room_keeps_its_row_in_state_deleted(
         row = rooms.find_room_by_number(session, **acme, number=room.number)
     assert row is not None
     assert (deleted.state, row.state, row.updated_at) == ("deleted", "deleted", later)
+
+
+WRITES: dict[str, Callable[[Session, int, datetime], RoomRow]] = {
+    "update_room": lambda s, room_id, now: rooms.update_room(
+        s, room_id=room_id, now=now, valid_until=now + timedelta(days=3)
+    ),
+    "set_card": lambda s, room_id, now: rooms.set_card(
+        s, room_id=room_id, channel_id="C_TEAM", card_ts="1700.01", now=now
+    ),
+    "mark_deleted": lambda s, room_id, now: rooms.mark_deleted(s, room_id=room_id, now=now),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_a_write_is_one_statement_that_returns_the_room_as_written(
+    engine: Engine, make_room: Any, acme: Scope, now: datetime, write: str
+) -> None:
+    room = make_room(title="Kept")
+    later = now + timedelta(minutes=7)
+    with session_scope(engine) as session, statements(engine) as seen:
+        written = WRITES[write](session, room.id, later)
+    with session_scope(engine) as session:
+        stored = rooms.get_room(session, **acme, room_id=room.id)
+    assert seen == ["UPDATE room SET"]
+    assert stored is not None
+    assert written.model_dump() == stored.model_dump()
+    assert (written.title, written.updated_at) == ("Kept", later)
 
 
 @pytest.mark.parametrize(
