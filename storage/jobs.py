@@ -44,6 +44,7 @@ def record_job(
         state=PENDING,
         attempts=0,
         answers_sent=0,
+        changes_applied=0,
         created_at=require_utc(now, "now"),
     )
     # RETURNING rather than rowcount: psycopg reports -1 for this statement.
@@ -107,7 +108,7 @@ def forget_jobs(session: Session, *, finished_before: datetime) -> int:
 
 
 def keep_plan(session: Session, *, job_id: int, planned: str) -> None:
-    """Keep the change the job computed, before it is made, for a re-run to make the same."""
+    """Keep what the job's changes computed, before they are made, for a re-run to reuse."""
     session.exec(
         update(JobRow)
         .where(col(JobRow.id) == job_id)
@@ -116,22 +117,14 @@ def keep_plan(session: Session, *, job_id: int, planned: str) -> None:
     )
 
 
-def mark_applied(session: Session, *, job_id: int, now: datetime) -> None:
-    """In the transaction that stores the job's change: the change is made."""
+def count_change(session: Session, *, job_id: int, applied: int) -> None:
+    """In the transaction that stores the job's `applied`th change: it is made."""
     session.exec(
         update(JobRow)
-        .where(col(JobRow.id) == job_id)
-        .values(applied_at=require_utc(now, "now"))
+        .where(col(JobRow.id) == job_id, col(JobRow.changes_applied) < applied)
+        .values(changes_applied=applied)
         .execution_options(synchronize_session=False)
     )
-
-
-def progress(session: Session, *, job_id: int) -> tuple[str | None, bool]:
-    """The change the job planned (JSON), and whether it was applied."""
-    row = session.get(JobRow, job_id)
-    if row is None:
-        return None, False
-    return row.planned, row.applied_at is not None
 
 
 def count_answer(session: Session, *, job_id: int, sent: int) -> None:

@@ -249,12 +249,13 @@ class JobRow(StorageTable, table=True):
     attempts: int = 0
     created_at: datetime = Field(sa_type=UtcDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    # Exactly once: the change the job computed (absolute values, JSON) is kept before ACS is
-    # called, and `applied_at` is set in the transaction that stores it, so a re-run after a
-    # crash applies that same change, or sees it was applied and only finishes the rest.
+    # Exactly once. A job's room changes are counted in the transactions that store them, and
+    # what a change computed (an absolute window, JSON by change number) is kept before ACS is
+    # called: a re-run after a crash skips the changes already stored and makes the others
+    # exactly as planned. Its replies are counted too: a re-run sends only the ones after them.
     planned: str | None = None
-    applied_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    answers_sent: int = 0  # the job's replies so far: a re-run sends only the ones after them
+    changes_applied: int = 0
+    answers_sent: int = 0
 
 
 # --- tables slack_sdk's SQLAlchemy installation and OAuth-state stores use ------------------

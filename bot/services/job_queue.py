@@ -41,12 +41,34 @@ class Job:
     attempts: int
     created_at: datetime
     answers_sent: int = 0
+    changes_applied: int = 0
+    planned: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-@dataclass(frozen=True)
 class RunningJob:
-    job: Job
-    queue: JobQueue
+    """The job this thread runs, and what this run of it has done so far."""
+
+    def __init__(self, job: Job, queue: JobQueue) -> None:
+        self.job, self.queue = job, queue
+        self._changes = 0
+        self._planned = dict(job.planned)
+
+    def next_change(self) -> int:
+        """The number of the change the job makes now (1, 2, … in the order the work runs)."""
+        self._changes += 1
+        return self._changes
+
+    def was_applied(self, change: int) -> bool:
+        return change <= self.job.changes_applied
+
+    def plan(self, change: int) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self._planned.get(str(change))
+        return found
+
+    def keep_plan(self, change: int, plan: dict[str, Any]) -> None:
+        """What change `change` computed, kept before it is made (StoreUnavailable if not)."""
+        self._planned[str(change)] = plan
+        self.queue.keep_plan(self.job.id, self._planned)
 
 
 # The job the current thread is running, set by the job worker around it: what the work does
@@ -103,6 +125,10 @@ class JobQueue:
         with unit_of_work(self._engine) as session:
             return repo.release_job(session, job_id=job_id, owner=owner)
 
+    def keep_plan(self, job_id: int, planned: dict[str, Any]) -> None:
+        with unit_of_work(self._engine) as session:
+            repo.keep_plan(session, job_id=job_id, planned=json.dumps(planned))
+
     def count_answer(self, job_id: int, sent: int) -> None:
         with unit_of_work(self._engine) as session:
             repo.count_answer(session, job_id=job_id, sent=sent)
@@ -130,4 +156,6 @@ def _job(row: JobRow) -> Job:
         attempts=row.attempts,
         created_at=row.created_at,
         answers_sent=row.answers_sent,
+        changes_applied=row.changes_applied,
+        planned=json.loads(row.planned) if row.planned else {},
     )

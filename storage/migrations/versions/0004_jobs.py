@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("created_at", _STAMP, nullable=False),
         sa.Column("finished_at", _STAMP, nullable=True),
         sa.Column("planned", sa.String(), nullable=True),
-        sa.Column("applied_at", _STAMP, nullable=True),
+        sa.Column("changes_applied", sa.Integer(), nullable=False),
         sa.Column("answers_sent", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job")),
         sa.UniqueConstraint("key", name=op.f("uq_job_key")),
