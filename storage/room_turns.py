@@ -1,14 +1,14 @@
 """Turns on rooms: changes to one room apply one after another, whoever makes them.
 
-A turn is a lease on the room row, taken and given back in short transactions of their own:
-holding a write transaction (or a row lock) across an ACS call would, on SQLite, stall every
-other write (each ack's job insert included) behind a slow ACS. A holder that dies leaves its
-turn to run out.
+A turn is a lease on the room row, taken in the transaction that reads the room for the change
+and given back in the transaction that stores it: holding a write transaction (or a row lock)
+across the ACS call between them would, on SQLite, stall every other write (each ack's job
+insert included) behind a slow ACS. A holder that dies leaves its turn to run out.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, update
@@ -21,10 +21,22 @@ if TYPE_CHECKING:
 
 
 def take_turn(
-    session: Session, *, room_id: int, owner: str, now: datetime, until: datetime
-) -> bool:
-    """Give `owner` the room's turn until `until` if nobody else holds it; True when it has it."""
+    session: Session,
+    *,
+    enterprise_id: str,
+    team_id: str,
+    owner: str,
+    now: datetime,
+    until: datetime,
+    room_id: int | None = None,
+    number: int | None = None,
+) -> int | None:
+    """Give `owner` the turn on the room (by id or by number) until `until` if nobody else
+    holds it; the room's id when it has it, None when it is held (or there is no such room)."""
     now = require_utc(now, "now")
+    which: Any = (
+        col(RoomRow.id) == room_id if room_id is not None else col(RoomRow.number) == number
+    )
     free = or_(
         col(RoomRow.turn_until).is_(None),
         col(RoomRow.turn_until) <= now,
@@ -32,12 +44,14 @@ def take_turn(
     )
     statement = (
         update(RoomRow)
-        .where(col(RoomRow.id) == room_id, free)
+        .where(col(RoomRow.enterprise_id) == enterprise_id, col(RoomRow.team_id) == team_id)
+        .where(which, free)
         .values(turn_owner=owner, turn_until=require_utc(until, "until"))
         .returning(col(RoomRow.id))
         .execution_options(synchronize_session=False)
     )
-    return session.exec(statement).first() is not None
+    taken = session.exec(statement).first()
+    return None if taken is None else int(taken[0])
 
 
 def end_turn(session: Session, *, room_id: int, owner: str) -> None:
