@@ -75,8 +75,9 @@ def extend(it: Interaction, body: dict[str, Any], value: str) -> None:
     click = ids.parse_extend_value(value)
     if click is None:
         raise InvalidInput("That button no longer points at a room.")
-    ws, actor = it.requester.workspace, it.requester.actor
-    apply_change(it, it.services.changes.extend(ws, RoomKey(number=click.number), actor, click.by))
+    ws, actor, key = it.requester.workspace, it.requester.actor, RoomKey(number=click.number)
+    change = it.services.changes.extend(ws, key, actor, click.by, shown_until=click.shown_until)
+    apply_change(it, change)
 
 
 def delete(it: Interaction, body: dict[str, Any], value: str) -> None:

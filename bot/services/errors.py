@@ -81,3 +81,7 @@ class StoreUnavailable(RoomBotError):
 
 class RoomBusy(RoomBotError):
     """Other changes to the room held it longer than a change may wait for its turn."""
+
+
+class ChangedSince(RoomBotError):
+    """A button acted on a room state that is no longer the room's."""

@@ -89,7 +89,9 @@ def test_a_change_is_its_lookup_and_one_transaction_with_its_audit_record(
         CHANGES[change](services)
     assert len(done) == 2, done
     lookup, stored = done
-    assert all(s.startswith("SELECT") for s in lookup)
+    # The change takes the room's turn as it reads the room, and gives it back as it stores.
+    assert lookup[0].startswith("UPDATE room SET")
+    assert all(s.startswith("SELECT") for s in lookup[1:])
     assert stored.count(AUDIT) == 1
 
 
@@ -110,10 +112,12 @@ def test_a_change_writes_its_room_without_reading_it_first_or_after(
     create(services)
     with transactions(engine) as done:
         services.changes.extend(WS, KEY, ORGANIZER, timedelta(hours=1))
-    # the UPDATE returns the room as written; only its roster is read, for the room after
+    # the UPDATE returns the room as written; only its roster is read, for the room after;
+    # the room's turn is given back with the write
     assert done[-1] == [
         "UPDATE room SET",
         "SELECT room_member.id, room_member.room_id,",
+        "UPDATE room SET",
         "UPDATE reminder SET",
         PLANNED,
         AUDIT,
