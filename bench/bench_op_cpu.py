@@ -5,8 +5,8 @@ Usage: uv run python bench/bench_op_cpu.py [--rooms 100] [--statements] [--profi
 
 bench_throughput measures the whole stack under load, where every figure moves with what
 else the machine runs. Here one thread does everything RoomBot does for an operation: the
-serving app acks a signed request, and its work runs as in a work process (the `Job` the
-serving process would send, run by `BoundWorks`), synchronously, so `time.thread_time()`
+serving app acks a signed request (recording its job), and the job runs as a work process
+runs it (claimed, dispatched to the work app), synchronously, so `time.thread_time()`
 around each request is the CPU RoomBot spent on it, and nothing else. The ACS emulator runs
 in its own process, the Slack stand-in on threads of its own (their CPU is not counted).
 
@@ -31,6 +31,7 @@ import logging
 import re
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections import Counter, defaultdict
@@ -40,6 +41,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import _stack
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -57,22 +60,6 @@ class Inline(Executor):
         future: Future[Any] = Future()
         future.set_result(fn(*args, **kwargs))
         return future
-
-
-class Handoff:
-    """The serving app's `AfterAck`: each work becomes the `Job` a work process would get
-    and is run at once by the work app's `BoundWorks` (same registration order)."""
-
-    def __init__(self) -> None:
-        self.names: list[str] = []
-        self.run: Callable[[Any], None] = lambda _job: None
-
-    def bind(self, work: Callable[..., None]) -> Callable[[dict[str, Any]], None]:
-        from bot.background.work_jobs import job_for, work_name
-
-        key, name = len(self.names), work_name(work)
-        self.names.append(name)
-        return lambda kwargs: self.run(job_for(key, name, kwargs))
 
 
 class Meter:
@@ -161,14 +148,18 @@ class Stack:
 
     def __init__(self, acs: str, rooms: int, meter: Meter) -> None:
         from pydantic import SecretStr
+        from slack_bolt.lazy_listener import ThreadLazyListenerRunner
         from sqlalchemy import Engine, event
 
         import bot.slack_posts.cards as cards
         from bot.app import build_services, create_app
-        from bot.background.work_child import BoundWorks
+        from bot.background.job_runner import DurableLazyRunner
+        from bot.background.job_worker import JobWorker
         from bot.config import Settings
+        from bot.services.job_queue import JobQueue
         from slack_standin import demo_workspace, start_slack_standin
         from slack_standin.workspace import Channel
+        from storage.engine import make_engine
 
         data = Path(tempfile.mkdtemp(prefix="roombot-bench-"))
         log_like_a_process(data / "roombot.log")
@@ -193,13 +184,18 @@ class Stack:
         cards.PACER = cards.ChannelPacer(burst=10**6)  # pacing only sleeps: CPU is measured
         event.listen(Engine, "before_cursor_execute", meter.on_statement)
         count_units_of_work(meter)
-        inline, handoff = Inline(), Handoff()
+        inline = Inline()
         self.serving = build_services(settings, database_may_wait=True)
         self.working = build_services(settings, database_may_wait=True)
-        self.app = create_app(settings, self.serving, executor=inline, after_ack=handoff)
-        works = BoundWorks(inline)
-        work_app = create_app(settings, self.working, executor=inline, after_ack=works)
-        handoff.run = lambda job: works.run(job, work_app.client)
+        engine = make_engine(settings.effective_database_url)
+        queue = JobQueue(engine=engine)
+        work_app = create_app(settings, self.working, executor=inline, worker=True)
+        worker = JobWorker(work_app, queue, threading.Semaphore(0), threads=1)
+        # Each job runs as soon as it is recorded, on this thread, as a work process runs it.
+        runner = DurableLazyRunner(
+            queue, wake=worker.run_pending, fallback=ThreadLazyListenerRunner(log, inline)
+        )
+        self.app = create_app(settings, self.serving, executor=inline, lazy_runner=runner)
 
     def _keep_reply(self, call: Any) -> None:
         if call.method == "response_url":
