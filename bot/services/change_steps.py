@@ -14,16 +14,17 @@ from bot.services.errors import RoomNotFound
 from bot.services.job_steps import Step, count_within, next_step
 from bot.services.records import load_details, require_live
 from bot.services.room_turns import RoomTurns, Turn
-from bot.services.rooms import RoomUseCases
 from bot.services.uow import unit_of_work
 from storage import rooms as repo
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from sqlalchemy import Engine
     from sqlmodel import Session
 
-    from bot.services.attempts import Context
+    from bot.services.attempts import Committed, Context
+    from bot.services.clock import Clock
     from bot.services.domain import RoomDetails, RoomKey, Workspace
     from storage.models import RoomRow
 
@@ -39,8 +40,18 @@ class Write(Protocol):
 _held_turn: ContextVar[Turn | None] = ContextVar("held_turn", default=None)
 
 
-class ChangeSteps(RoomUseCases):
-    """What RoomChanges' changes are made of."""
+class ChangeSteps:
+    """What RoomChanges' changes are made of (a mixin beside RoomUseCases, which gives it the
+    store, the clock and `_told_within`)."""
+
+    _engine: Engine
+    _clock: Clock
+
+    if TYPE_CHECKING:
+
+        def _told_within(
+            self, session: Session, attempt: Context, before: RoomDetails | None, after: RoomDetails
+        ) -> Committed: ...
 
     @property
     def _turns(self) -> RoomTurns:

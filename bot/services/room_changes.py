@@ -25,6 +25,7 @@ from bot.services.room_roster import (
     require_right_to_set,
     roster_action,
 )
+from bot.services.rooms import RoomUseCases
 from bot.services.undo import DELETE_UNFINISHED, pstn_undo, roster_undo, store_or_undo, window_undo
 from bot.services.windows import check_window
 from storage import rooms as repo
@@ -46,7 +47,7 @@ class Change:
     actor: Actor
 
 
-class RoomChanges(ChangeSteps):
+class RoomChanges(ChangeSteps, RoomUseCases):
     """Changing rooms that exist; every change re-checks the actor's rights."""
 
     # --- window and PSTN ----------------------------------------------------------------
@@ -210,7 +211,10 @@ class RoomChanges(ChangeSteps):
 def require_unchanged(room: RoomDetails, shown_until: datetime | None) -> None:
     """A button acts on the room as its card showed it; if it changed since (a second click
     on the same card, or someone else's change), nothing more is done."""
-    if shown_until is not None and room.valid_until != shown_until:
+    # Buttons carry whole seconds; stored ends may have fractions.
+    if shown_until is not None and int(room.valid_until.timestamp()) != int(
+        shown_until.timestamp()
+    ):
         raise ChangedSince(
             f"Room #{room.number} has changed since that button was shown, so I didn't extend"
             " it again. Its card now shows when it ends."

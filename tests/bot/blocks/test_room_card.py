@@ -129,13 +129,15 @@ def test_an_empty_roster_says_so(
 def test_an_open_room_has_every_button_carrying_the_room_number(
     make_room: MakeRoom, now: datetime
 ) -> None:
-    values = {b["action_id"]: b["value"] for b in buttons(room_card(make_room(), now=now))}
+    room = make_room()
+    values = {b["action_id"]: b["value"] for b in buttons(room_card(room, now=now))}
+    shown = int(room.valid_until.timestamp())  # the end the card shows: a click acts on it
     assert values == {
         ids.ROOM_EDIT_OPEN: "12",
         ids.ROOM_INVITE_OPEN: "12",
-        "room_extend_1h": "12:1h",
-        "room_extend_1d": "12:1d",
-        "room_extend_7d": "12:7d",
+        "room_extend_1h": f"12:1h:{shown}",
+        "room_extend_1d": f"12:1d:{shown}",
+        "room_extend_7d": f"12:7d:{shown}",
         ids.ROOM_DELETE: "12",
     }
 

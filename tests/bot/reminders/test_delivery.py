@@ -52,11 +52,11 @@ def test_a_reminder_says_who_can_extend_and_carries_the_cards_extend_buttons(
     assert f"<@{ANA}> (the organizer) or a RoomBot admin can extend it" in all_text(
         posted["blocks"]
     )
-    n = room.number
+    n, shown = room.number, int(room.valid_until.timestamp())  # acts on the end it showed
     assert button_values(posted) == [
-        ("room_extend_1h", f"{n}:1h"),
-        ("room_extend_1d", f"{n}:1d"),
-        ("room_extend_7d", f"{n}:7d"),
+        ("room_extend_1h", f"{n}:1h:{shown}"),
+        ("room_extend_1d", f"{n}:1d:{shown}"),
+        ("room_extend_7d", f"{n}:7d:{shown}"),
     ]
 
 
@@ -121,7 +121,7 @@ def test_at_expiry_the_card_turns_expired_and_a_note_goes_in_the_thread(
     update = standin.wait_for("chat.update").args
     assert (update["channel"], update["ts"]) == (GENERAL, room.card_ts)
     assert "*Status*\nEnded" in all_text(update["blocks"])
-    labels = [value.split(":")[-1] for _, value in button_values(update)]
+    labels = [value.split(":")[1 if ":" in value else 0] for _, value in button_values(update)]
     assert labels == ["1h", "1d", "7d", str(room.number)]  # Extend to reopen, and Delete
     note = posts(standin.calls())[-1]
     assert note["thread_ts"] == room.card_ts
