@@ -45,6 +45,7 @@ def _sqlite_engine(url: URL) -> Engine:
     # Sessions move between threads (Bolt's listener pool); the pool serialises their use.
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _apply_sqlite_pragmas)
+    event.listen(engine, "begin", _begin_immediate)
     return engine
 
 
@@ -55,6 +56,19 @@ def _apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor.execute(pragma)
     finally:
         cursor.close()
+    # SQLAlchemy, not the driver, begins transactions (`_begin_immediate`): SQLAlchemy's
+    # documented recipe for SQLite, whose driver would otherwise begin them itself, deferred.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Any) -> None:
+    """Every transaction takes SQLite's write lock when it begins, waiting (busy_timeout) for
+    it if another holds it. A deferred transaction reads first and asks for the lock at its
+    first write; if another writer committed meanwhile, SQLite cannot give it and fails at once
+    ("database is locked", no waiting): with many threads writing jobs, turns and rooms, that
+    failed requests under load. One writer at a time is what SQLite does anyway. Sent on the
+    driver's connection: it is bookkeeping, not a statement of the unit of work."""
+    connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
 
 def _postgresql_engine(url: URL) -> Engine:

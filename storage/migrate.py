@@ -63,8 +63,7 @@ def _lock_for_migration(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         # Released at commit; DDL is transactional there, so waiters see the finished schema.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-    elif connection.dialect.name == "sqlite":
-        # pysqlite defers BEGIN to the first write; take the write lock now, which makes the
-        # migration atomic and serialises processes sharing the file (SQLite DDL is
-        # transactional). Note for future revisions: PRAGMAs like foreign_keys are no-ops here.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # SQLite: every transaction begins IMMEDIATE (storage/engine.py), so this one holds the
+    # write lock from its start, which makes the migration atomic and serialises processes
+    # sharing the file (SQLite DDL is transactional). Note for future revisions: PRAGMAs like
+    # foreign_keys are no-ops inside it.

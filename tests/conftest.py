@@ -125,9 +125,13 @@ def _migrated_engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     upgrade(engine)
     if is_sqlite(engine):
-        # Fold the WAL into the main file so copying that one file copies the whole schema.
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Fold the WAL into the main file so copying that one file copies the whole schema
+        # (outside a transaction: the driver's own connection, which begins none itself).
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
     yield engine
     engine.dispose()
 

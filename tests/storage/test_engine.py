@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, make_url
 
 from storage.engine import default_database_url, is_sqlite, make_engine
@@ -37,7 +39,26 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
 
 def test_every_new_sqlite_connection_gets_the_pragmas(tmp_path: Path) -> None:
     engine = make_engine(default_database_url(tmp_path))
-    with engine.connect() as first, engine.connect() as second:
-        values = [c.exec_driver_sql("PRAGMA foreign_keys").scalar() for c in (first, second)]
+    first, second = engine.raw_connection(), engine.raw_connection()  # two, side by side
+    try:
+        values = [c.cursor().execute("PRAGMA foreign_keys").fetchone()[0] for c in (first, second)]
+    finally:
+        first.close()
+        second.close()
     assert values == [1, 1]
+    engine.dispose()
+
+
+def test_sqlite_transactions_take_the_write_lock_when_they_begin(tmp_path: Path) -> None:
+    """So a transaction never fails at its first write because another wrote since it read."""
+    engine = make_engine(default_database_url(tmp_path))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("SELECT 1")
+        raw = engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA busy_timeout=0")
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                raw.cursor().execute("BEGIN IMMEDIATE")
+        finally:
+            raw.close()
     engine.dispose()
