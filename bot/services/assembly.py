@@ -107,4 +107,4 @@ def _add_audit(services: Services, engine: Engine, rules: Rules) -> None:
         services.changes.attempts,
         services.identities.attempts,
     ):
-        attempts.writers.append(services.audit)
+        attempts.observers.append(services.audit.observe)

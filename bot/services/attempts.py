@@ -2,9 +2,7 @@
 
 Use cases report each attempt once, whatever its outcome: done, denied (the actor lacked the
 right) or failed (invalid input, ACS or the store said no). Listeners must not break the use
-case: an observer that raises is logged, and the operation's own result stands. Writers (the
-audit trail, reminders) keep rows about attempts: a change that succeeds has them written in
-its own transaction (`AttemptLog.write`), so all of it is stored, or none.
+case: an observer that raises is logged, and the operation's own result stands.
 """
 
 from __future__ import annotations
@@ -13,17 +11,16 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import partial
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, TypeVar
+
+from bot.services.domain import RoomDetails, Workspace
+from bot.services.errors import AccessDenied, RoomBotError
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from sqlmodel import Session
-
-    from bot.services.domain import RoomDetails, Workspace
-
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Action(StrEnum):
@@ -66,56 +63,20 @@ class Attempt:
 
 
 Observer = Callable[[Attempt], None]
-Committed = Callable[[], None]  # what to do once a transaction committed
-
-
-class Writer(Protocol):
-    """An observer that keeps rows of its own about attempts (the audit trail, reminders)."""
-
-    def observe(self, attempt: Attempt) -> None:
-        """Write them in a unit of work of its own (the attempt's own is over, or it had none)."""
-
-    def write(self, session: Session, attempt: Attempt) -> Committed:
-        """Write them in `session`, the change's own transaction; returns what to do once it
-        committed. A failure here is the change's failure: nothing of it is stored."""
 
 
 class AttemptLog:
-    """The writers and observers one set of use cases reports to."""
+    """The observers one set of use cases reports to."""
 
     def __init__(self) -> None:
-        self.writers: list[Writer] = []
         self.observers: list[Observer] = []
 
     def tell(self, attempt: Attempt) -> None:
-        """An attempt whose store work is over: writers write in units of work of their own."""
-        for writer in self.writers:
-            _safely(partial(writer.observe, attempt), attempt)
-        self._tell_observers(attempt)
-
-    def write(self, session: Session, attempt: Attempt) -> Committed:
-        """A change's attempt, within its transaction: the writers add their rows to it, so the
-        change, its audit record and its reminders are stored together or not at all. Call
-        what this returns once the transaction committed: it tells the observers."""
-        committed = [writer.write(session, attempt) for writer in self.writers]
-        return partial(self._committed, attempt, committed)
-
-    def _committed(self, attempt: Attempt, committed: list[Committed]) -> None:
-        for then in committed:
-            _safely(then, attempt)
-        self._tell_observers(attempt)
-
-    def _tell_observers(self, attempt: Attempt) -> None:
         for observer in self.observers:
-            _safely(partial(observer, attempt), attempt)
-
-
-def _safely(call: Callable[[], None], attempt: Attempt) -> None:
-    """An observer's failure must not undo what already happened: it is logged."""
-    try:
-        call()
-    except Exception:
-        log.exception("an observer failed on %s", attempt.action)
+            try:
+                observer(attempt)
+            except Exception:  # an observer's failure must not undo what already happened
+                log.exception("an observer failed on %s", attempt.action)
 
 
 @dataclass(frozen=True)
@@ -151,3 +112,29 @@ class Context:
             reason,
             self.detail,
         )
+
+
+Rooms = tuple[RoomDetails | None, RoomDetails | None]
+
+
+def reported(
+    attempts: AttemptLog,
+    context: Context,
+    clock: Callable[[], datetime],
+    work: Callable[[], T],
+    rooms_of: Callable[[T], Rooms | None],
+) -> T:
+    """Run `work`, then tell the attempt with its outcome; errors are re-raised unchanged.
+    `rooms_of` gives (before, after), or None when the call repeated a finished one."""
+    try:
+        result = work()
+    except AccessDenied as denied:
+        attempts.tell(context.ended(Outcome.DENIED, clock(), reason=denied.message))
+        raise
+    except RoomBotError as failed:
+        attempts.tell(context.ended(Outcome.FAILED, clock(), reason=failed.message))
+        raise
+    rooms = rooms_of(result)
+    if rooms is not None:
+        attempts.tell(context.ended(Outcome.OK, clock(), before=rooms[0], after=rooms[1]))
+    return result

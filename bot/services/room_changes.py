@@ -1,21 +1,21 @@
 """Changing a room: its window, PSTN, roster, card, or its existence. ACS first, then the store.
 
-Each change reads as its steps: load the room and check the actor's right, change ACS, then one
-transaction writes the store, reads the room as written and stores what the attempt's writers
-keep (its audit record, its reminders); when the store is down, ACS is put back (see undo.py).
+Each change reads as its steps: load the room and check the actor's right, change ACS, write the
+store (putting ACS back when the store is down, see undo.py), read the room back, tell the attempt.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bot.services.access import Actor, require_manager
 from bot.services.attempts import Action, Context, Outcome
-from bot.services.details import to_details
-from bot.services.errors import RoomNotFound, StoreUnavailable
-from bot.services.records import load_details, require_live
+from bot.services.domain import Role, RoomDetails, RoomKey, Workspace
+from bot.services.errors import AccessDenied, RoomBotError, StoreUnavailable
+from bot.services.records import find_row, load_details, require_live
 from bot.services.room_roster import (
     members_leaving,
     people_and_roles,
@@ -30,20 +30,12 @@ from bot.services.windows import check_window
 from storage import rooms as repo
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Mapping
+    from collections.abc import Collection, Iterator, Mapping
     from datetime import datetime, timedelta
 
     from sqlmodel import Session
 
-    from bot.services.domain import Member, Role, RoomDetails, RoomKey, Workspace
-    from storage.models import RoomRow
-
-
-class Write(Protocol):
-    """A change's store write (a storage.rooms write with its values given): the room as
-    written, or None when the write leaves the room's own row as it was (a roster change)."""
-
-    def __call__(self, session: Session, *, room_id: int) -> RoomRow | None: ...
+    from bot.services.domain import Member
 
 
 @dataclass(frozen=True)
@@ -68,8 +60,8 @@ class RoomChanges(RoomUseCases):
             require_manager(room, actor, "extend")
             # An ended room reopens from now rather than from its old end.
             end = max(room.valid_until, self._clock()) + by
-            after = self._move_window(attempt, room, room.valid_from, end)
-        return Change("extended", room, after, actor)
+            after = self._move_window(room, room.valid_from, end)
+        return self._tell_done(attempt, Change("extended", room, after, actor))
 
     def reschedule(
         self, workspace: Workspace, key: RoomKey, actor: Actor, start: datetime, end: datetime
@@ -78,22 +70,22 @@ class RoomChanges(RoomUseCases):
         with self._telling_failures(attempt):
             room = self._live_room(workspace, key)
             require_manager(room, actor, "reschedule")
-            after = self._move_window(attempt, room, start, end)
-        return Change("rescheduled", room, after, actor)
+            after = self._move_window(room, start, end)
+        return self._tell_done(attempt, Change("rescheduled", room, after, actor))
 
-    def _move_window(
-        self, attempt: Context, room: RoomDetails, start: datetime, end: datetime
-    ) -> RoomDetails:
+    def _move_window(self, room: RoomDetails, start: datetime, end: datetime) -> RoomDetails:
         check_window(start, end, now=self._clock())
         acs = self._rooms.update_room(room.acs_room_id, valid_from=start, valid_until=end)
-        write = partial(
-            repo.update_room,
-            now=self._clock(),
-            valid_from=acs.valid_from,
-            valid_until=acs.valid_until,
-        )
-        store = partial(self._store, attempt, room, write)
+        store = partial(self._store_window, room, acs.valid_from, acs.valid_until)
         return store_or_undo(room, store, window_undo(self._rooms, room))
+
+    def _store_window(self, room: RoomDetails, start: datetime, end: datetime) -> RoomDetails:
+        with unit_of_work(self._engine) as session:
+            row_id = _row_id(session, room)
+            repo.update_room(
+                session, room_id=row_id, now=self._clock(), valid_from=start, valid_until=end
+            )
+            return _read_back(session, room)
 
     def set_pstn(
         self, workspace: Workspace, key: RoomKey, actor: Actor, *, enabled: bool
@@ -104,13 +96,18 @@ class RoomChanges(RoomUseCases):
             room = self._live_room(workspace, key)
             require_manager(room, actor, "change PSTN dial-out for")
             acs = self._rooms.update_room(room.acs_room_id, pstn_dial_out_enabled=enabled)
-            write = partial(
-                repo.update_room, now=self._clock(), pstn_dial_out_enabled=acs.pstn_dial_out_enabled
-            )
-            store = partial(self._store, attempt, room, write)
+            store = partial(self._store_pstn, room, acs.pstn_dial_out_enabled)
             after = store_or_undo(room, store, pstn_undo(self._rooms, room))
         action = "pstn_enabled" if enabled else "pstn_disabled"
-        return Change(action, room, after, actor)
+        return self._tell_done(attempt, Change(action, room, after, actor))
+
+    def _store_pstn(self, room: RoomDetails, enabled: bool) -> RoomDetails:
+        with unit_of_work(self._engine) as session:
+            row_id = _row_id(session, room)
+            repo.update_room(
+                session, room_id=row_id, now=self._clock(), pstn_dial_out_enabled=enabled
+            )
+            return _read_back(session, room)
 
     # --- roster -------------------------------------------------------------------------
 
@@ -134,9 +131,14 @@ class RoomChanges(RoomUseCases):
             self._rooms.upsert_participants(room.acs_room_id, roles)
             rows = [(user, acs_ids[user], role.value) for user, role in members.items()]
             undo = roster_undo(self._rooms, room, [acs_ids[user] for user in members])
-            write = partial(repo.upsert_members, members=rows, now=self._clock())
-            after = store_or_undo(room, partial(self._store, attempt, room, write), undo)
-        return Change(action, room, after, actor)
+            after = store_or_undo(room, partial(self._store_members, room, rows), undo)
+        return self._tell_done(attempt, Change(action, room, after, actor))
+
+    def _store_members(self, room: RoomDetails, rows: list[tuple[str, str, str]]) -> RoomDetails:
+        with unit_of_work(self._engine) as session:
+            row_id = _row_id(session, room)
+            repo.upsert_members(session, room_id=row_id, members=rows, now=self._clock())
+            return _read_back(session, room)
 
     def remove_members(
         self, workspace: Workspace, key: RoomKey, actor: Actor, slack_user_ids: Collection[str]
@@ -146,17 +148,20 @@ class RoomChanges(RoomUseCases):
         with self._telling_failures(attempt):
             room = self._live_room(workspace, key)
             leaving = members_leaving(room, actor, slack_user_ids)
-            after = self._take_out(attempt, room, leaving) if leaving else room
-        if not leaving:  # nobody to take out: nothing to store, still an attempt that was made
-            self.attempts.tell(attempt.ended(Outcome.OK, self._clock(), before=room, after=room))
-        return Change("removed", room, after, actor)
+            after = self._take_out(room, leaving) if leaving else room
+        return self._tell_done(attempt, Change("removed", room, after, actor))
 
-    def _take_out(self, attempt: Context, room: RoomDetails, leaving: list[Member]) -> RoomDetails:
+    def _take_out(self, room: RoomDetails, leaving: list[Member]) -> RoomDetails:
         acs_ids = [m.acs_id for m in leaving]
         self._rooms.remove_participants(room.acs_room_id, acs_ids)
-        write = partial(repo.remove_members, slack_user_ids=[m.slack_user_id for m in leaving])
-        store = partial(self._store, attempt, room, write)
+        store = partial(self._store_removed, room, [m.slack_user_id for m in leaving])
         return store_or_undo(room, store, roster_undo(self._rooms, room, acs_ids))
+
+    def _store_removed(self, room: RoomDetails, slack_user_ids: list[str]) -> RoomDetails:
+        with unit_of_work(self._engine) as session:
+            row_id = _row_id(session, room)
+            repo.remove_members(session, room_id=row_id, slack_user_ids=slack_user_ids)
+            return _read_back(session, room)
 
     # --- card and deletion --------------------------------------------------------------
 
@@ -166,13 +171,16 @@ class RoomChanges(RoomUseCases):
             room = self._live_room(workspace, key)
             require_manager(room, actor, "delete")
             self._rooms.delete_room(room.acs_room_id)
-            after = self._store_deleted(attempt, room)
-        return Change("deleted", room, after, actor)
+            after = self._store_deleted(room)
+        return self._tell_done(attempt, Change("deleted", room, after, actor))
 
-    def _store_deleted(self, attempt: Context, room: RoomDetails) -> RoomDetails:
+    def _store_deleted(self, room: RoomDetails) -> RoomDetails:
         # A deleted ACS room cannot be undone; deleting again later finishes the job.
         try:
-            return self._store(attempt, room, partial(repo.mark_deleted, now=self._clock()))
+            with unit_of_work(self._engine) as session:
+                row_id = _row_id(session, room)
+                repo.mark_deleted(session, room_id=row_id, now=self._clock())
+                return _read_back(session, room)
         except StoreUnavailable:
             raise StoreUnavailable(DELETE_UNFINISHED.format(number=room.number)) from None
 
@@ -186,8 +194,12 @@ class RoomChanges(RoomUseCases):
 
     def set_card(self, room: RoomDetails, *, channel_id: str, card_ts: str) -> RoomDetails:
         """Remember where the room's card is, so later changes update it in place."""
-        write = partial(repo.set_card, channel_id=channel_id, card_ts=card_ts, now=self._clock())
-        return self._store(None, room, write)
+        with unit_of_work(self._engine) as session:
+            row_id = _row_id(session, room)
+            repo.set_card(
+                session, room_id=row_id, channel_id=channel_id, card_ts=card_ts, now=self._clock()
+            )
+            return _read_back(session, room)
 
     # --- steps every change takes -------------------------------------------------------
 
@@ -197,31 +209,34 @@ class RoomChanges(RoomUseCases):
         require_live(room)
         return room
 
-    def _store(self, attempt: Context | None, room: RoomDetails, write: Write) -> RoomDetails:
-        """One transaction: `write`, the room as written, and the attempt's success with what
-        its writers keep (audit record, reminders); its observers hear it once committed."""
-        assert room.store_id is not None  # rooms read from the store always have one
-        with unit_of_work(self._engine) as session:
-            row = write(session, room_id=room.store_id) or _row(session, room, room.store_id)
-            after = to_details(
-                room.workspace, row, repo.list_members(session, room_id=room.store_id)
-            )
-            committed = attempt and self._told_within(session, attempt, room, after)
-        if committed:
-            committed()
-        return after
+    @contextmanager
+    def _telling_failures(self, attempt: Context) -> Iterator[None]:
+        """Tell a refused or failed attempt, then let its error reach the caller unchanged."""
+        try:
+            yield
+        except AccessDenied as denied:
+            self.attempts.tell(attempt.ended(Outcome.DENIED, self._clock(), reason=denied.message))
+            raise
+        except RoomBotError as failed:
+            self.attempts.tell(attempt.ended(Outcome.FAILED, self._clock(), reason=failed.message))
+            raise
+
+    def _tell_done(self, attempt: Context, change: Change) -> Change:
+        done = attempt.ended(Outcome.OK, self._clock(), before=change.before, after=change.after)
+        self.attempts.tell(done)
+        return change
 
 
 def _attempt(action: str, ws: Workspace, key: RoomKey, actor: Actor, **detail: str) -> Context:
     return Context(action, ws, actor.user_id, key.number, detail)
 
 
-def _row(session: Session, room: RoomDetails, room_id: int) -> RoomRow:
-    """The room's row, read in the transaction that changed its roster."""
-    ws = room.workspace
-    row = repo.get_room(
-        session, enterprise_id=ws.enterprise_id, team_id=ws.team_id, room_id=room_id
-    )
-    if row is None:  # rooms are marked deleted, never removed; one gone is a bad store id
-        raise RoomNotFound(f"I can't find room #{room.number} in this workspace.")
-    return row
+def _row_id(session: Session, room: RoomDetails) -> int:
+    row = find_row(session, room.workspace, RoomKey(number=room.number))
+    assert row.id is not None  # rows read from the store always have one
+    return row.id
+
+
+def _read_back(session: Session, room: RoomDetails) -> RoomDetails:
+    """The room as just written, read in the same transaction as the write."""
+    return load_details(session, room.workspace, RoomKey(number=room.number))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from bot.services.attempts import Action, AttemptLog, Committed, Context, Outcome
+from bot.services.attempts import Action, AttemptLog, Context, Rooms, reported
 from bot.services.clock import Clock, utc_now
 from bot.services.details import to_details
 from bot.services.domain import AcsRoom, Role, RoomDetails, RoomKey, RoomState, Workspace
-from bot.services.errors import AccessDenied, InvalidInput, RoomBotError
+from bot.services.errors import InvalidInput, RoomBotError
 from bot.services.new_room import (
     MAX_MEMBERS,
     Created,
@@ -27,15 +26,15 @@ from storage import reservations
 from storage import rooms as repo
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable
 
     from sqlalchemy import Engine
-    from sqlmodel import Session
 
     from bot.services.identities import IdentityService
     from bot.services.ports import RoomsGateway
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class RoomUseCases:
@@ -56,26 +55,10 @@ class RoomUseCases:
         self._clock = clock
         self.attempts = attempts or AttemptLog()
 
-    @contextmanager
-    def _telling_failures(self, attempt: Context) -> Iterator[None]:
-        """Tell a refused or failed attempt, then let its error reach the caller unchanged.
-        A successful one is told with its store write (`_told_within`)."""
-        try:
-            yield
-        except AccessDenied as denied:
-            self.attempts.tell(attempt.ended(Outcome.DENIED, self._clock(), reason=denied.message))
-            raise
-        except RoomBotError as failed:
-            self.attempts.tell(attempt.ended(Outcome.FAILED, self._clock(), reason=failed.message))
-            raise
-
-    def _told_within(
-        self, session: Session, attempt: Context, before: RoomDetails | None, after: RoomDetails
-    ) -> Committed:
-        """The attempt's success, told in the transaction that stores it: its audit record and
-        reminders are written with it. Call what this returns once that committed."""
-        done = attempt.ended(Outcome.OK, self._clock(), before=before, after=after)
-        return self.attempts.write(session, done)
+    def _reported(
+        self, context: Context, work: Callable[[], T], rooms_of: Callable[[T], Rooms | None]
+    ) -> T:
+        return reported(self.attempts, context, self._clock, work, rooms_of)
 
 
 class RoomService(RoomUseCases):
@@ -119,10 +102,13 @@ class RoomService(RoomUseCases):
             request.organizer_id,
             detail={"title": request.title[:200]},
         )
-        with self._telling_failures(context):
-            return self._create(request, context)
+        return self._reported(
+            context,
+            lambda: self._create(request),
+            lambda created: (None, created.room) if created.is_new else None,
+        )
 
-    def _create(self, request: NewRoom, context: Context) -> Created:
+    def _create(self, request: NewRoom) -> Created:
         title = check_title(request.title)
         check_window(request.valid_from, request.valid_until, now=self._clock())
         roster = roster_with_organizer(request.organizer_id, request.members)
@@ -135,7 +121,7 @@ class RoomService(RoomUseCases):
             return Created(reservation.existing, is_new=False)
         participants = {acs_ids[u]: r for u, r in roster.items()}
         acs_room = self._create_in_acs(request, reservation, participants)
-        return self._record(request, context, reservation.room_id, acs_room, roster, acs_ids)
+        return self._record(request, reservation.room_id, acs_room, roster, acs_ids)
 
     def _reserve(self, request: NewRoom, title: str) -> Reservation:
         """Reserve a number for the room; a repeated submit finds the room it already made,
@@ -185,15 +171,12 @@ class RoomService(RoomUseCases):
     def _record(
         self,
         request: NewRoom,
-        context: Context,
         room_id: int,
         acs_room: AcsRoom,
         roster: dict[str, Role],
         acs_ids: dict[str, str],
     ) -> Created:
-        """Store what ACS created, told in the same transaction when it is new (a repeated
-        submit finds a room already told); if that fails, delete the ACS room so nothing is
-        orphaned."""
+        """Store what ACS created; if that fails, delete the ACS room so nothing is orphaned."""
         try:
             with unit_of_work(self._engine) as session:
                 row, is_new = reservations.activate_room(
@@ -210,7 +193,6 @@ class RoomService(RoomUseCases):
                 details = to_details(
                     request.workspace, row, repo.list_members(session, room_id=room_id)
                 )
-                committed = self._told_within(session, context, None, details) if is_new else None
         except RoomBotError:
             self._undo_acs_room(acs_room.id)
             raise
@@ -218,8 +200,6 @@ class RoomService(RoomUseCases):
             # A racing submit recorded its own ACS room first (ACS did not replay ours,
             # e.g. past its repeatability window); ours would be an orphan.
             self._undo_acs_room(acs_room.id)
-        if committed is not None:
-            committed()
         return Created(details, is_new=is_new)
 
     def _undo_acs_room(self, acs_room_id: str) -> None:

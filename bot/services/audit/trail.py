@@ -11,10 +11,9 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
-from bot.services.attempts import Attempt, Committed, Outcome
+from bot.services.attempts import Attempt, Outcome
 from bot.services.audit import reading
 from bot.services.audit.actions import AuditAction
 from bot.services.audit.events import (
@@ -37,7 +36,6 @@ from storage import audit as repo
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-    from sqlmodel import Session
 
     from bot.services.access import Actor
     from bot.services.domain import RoomDetails, Workspace
@@ -70,14 +68,23 @@ class AuditTrail:
     # --- recording ----------------------------------------------------------------------
 
     def observe(self, attempt: Attempt) -> None:
-        """The AttemptLog observer: one record per attempt, in a unit of work of its own."""
-        self.record(attempt.workspace, **_fields(attempt))
-
-    def write(self, session: Session, attempt: Attempt) -> Committed:
-        """The attempt's record within the change's own transaction (see `AttemptLog.write`);
-        returns what tells the audit channel once that committed."""
-        event = self._append(session, attempt.workspace, **_fields(attempt))
-        return partial(self._recorded, event)
+        """The AttemptLog observer: one record per attempt. Whoever the change put in, moved
+        or took out is named in the detail, so a people filter finds it."""
+        detail = dict(attempt.detail)
+        if "people" not in detail and people_changed(attempt.before, attempt.after):
+            detail["people"] = people_changed(attempt.before, attempt.after)
+        self.record(
+            attempt.workspace,
+            actor_id=attempt.actor_id,
+            action=attempt.action,
+            outcome=attempt.outcome,
+            room_number=attempt.room_number,
+            reason=attempt.reason,
+            detail=detail,
+            before=attempt.before,
+            after=attempt.after,
+            at=attempt.at,
+        )
 
     def record(
         self,
@@ -95,59 +102,27 @@ class AuditTrail:
     ) -> AuditEvent:
         """Append one event. `actor_id` None is RoomBot itself; `detail` is JSON-able values.
         Raises StoreUnavailable when the store is down (the event is then not recorded)."""
-        with unit_of_work(self._engine) as session:
-            event = self._append(
-                session,
-                workspace,
-                action=action,
-                actor_id=actor_id,
-                outcome=outcome,
-                room_number=room_number,
-                reason=reason,
-                detail=detail,
-                before=before,
-                after=after,
-                at=at,
-            )
-        self._recorded(event)
-        return event
-
-    def _append(
-        self,
-        session: Session,
-        workspace: Workspace,
-        *,
-        action: str,
-        actor_id: str | None,
-        outcome: Outcome | str,
-        room_number: int | None,
-        reason: str | None,
-        detail: Mapping[str, Any] | None,
-        before: RoomDetails | None,
-        after: RoomDetails | None,
-        at: datetime | None,
-    ) -> AuditEvent:
         room = after or before
-        row = repo.append_event(
-            session,
-            enterprise_id=workspace.enterprise_id,
-            team_id=workspace.team_id,
-            at=at or self._clock(),
-            action=str(action),
-            outcome=Outcome(outcome).value,
-            actor_id=actor_id,
-            reason=reason,
-            room_number=room.number if room else room_number,
-            acs_room_id=(room.acs_room_id or None) if room else None,
-            before_json=to_json(snapshot(before)),
-            after_json=to_json(snapshot(after)),
-            detail_json=to_json(detail) if detail else None,
-        )
-        return to_event(row)
-
-    def _recorded(self, event: AuditEvent) -> None:
+        with unit_of_work(self._engine) as session:
+            row = repo.append_event(
+                session,
+                enterprise_id=workspace.enterprise_id,
+                team_id=workspace.team_id,
+                at=at or self._clock(),
+                action=str(action),
+                outcome=Outcome(outcome).value,
+                actor_id=actor_id,
+                reason=reason,
+                room_number=room.number if room else room_number,
+                acs_room_id=(room.acs_room_id or None) if room else None,
+                before_json=to_json(snapshot(before)),
+                after_json=to_json(snapshot(after)),
+                detail_json=to_json(detail) if detail else None,
+            )
+        event = to_event(row)
         self._tell(event)
         self._purge_when_due()
+        return event
 
     def _tell(self, event: AuditEvent) -> None:
         for observer in self.observers:
@@ -225,22 +200,3 @@ class AuditTrail:
             workspace, actor_id=actor.user_id, action=AuditAction.AUDIT_EXPORTED, detail=detail
         )
         return export_table(events)
-
-
-def _fields(attempt: Attempt) -> dict[str, Any]:
-    """An attempt's record. Whoever the change put in, moved or took out is named in the
-    detail, so a people filter finds it."""
-    detail = dict(attempt.detail)
-    if "people" not in detail and people_changed(attempt.before, attempt.after):
-        detail["people"] = people_changed(attempt.before, attempt.after)
-    return {
-        "actor_id": attempt.actor_id,
-        "action": attempt.action,
-        "outcome": attempt.outcome,
-        "room_number": attempt.room_number,
-        "reason": attempt.reason,
-        "detail": detail,
-        "before": attempt.before,
-        "after": attempt.after,
-        "at": attempt.at,
-    }

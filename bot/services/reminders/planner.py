@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.services.attempts import Action, Attempt, AttemptLog, Committed, Outcome
+from bot.services.attempts import Action, Attempt, AttemptLog, Outcome
 from bot.services.domain import RoomDetails, RoomState
 from bot.services.reminders.rules import Kind
 from bot.services.uow import unit_of_work
@@ -47,14 +47,13 @@ def plan(room: RoomDetails, leads: Sequence[timedelta], now: datetime) -> list[P
 
 
 class ReminderPlanner:
-    """A writer (see `AttemptLog`) that keeps each room's reminders in step with its changes:
-    in the change's own transaction when it gives one, else in a unit of work of its own."""
+    """An observer of successful room operations that keeps each room's reminders in step."""
 
     def __init__(self, *, engine: Engine, leads: Sequence[timedelta]) -> None:
         self._engine = engine
         self._leads = tuple(leads)
-        self._handlers: dict[str, Callable[[Session, int, RoomDetails, datetime], None]] = {
-            Action.ROOM_CREATED: self._plan,  # a new room has no reminders to cancel
+        self._handlers: dict[str, Callable[[RoomDetails, datetime], None]] = {
+            Action.ROOM_CREATED: self._replan,
             Action.ROOM_EXTENDED: self._replan,
             Action.ROOM_RESCHEDULED: self._replan,
             Action.ROOM_DELETED: self._cancel,
@@ -64,42 +63,35 @@ class ReminderPlanner:
 
     def attach(self, *logs: AttemptLog) -> None:
         for attempts in logs:
-            attempts.writers.append(self)
+            attempts.observers.append(self)
 
-    def observe(self, attempt: Attempt) -> None:
-        if self._room(attempt) is not None:
-            with unit_of_work(self._engine) as session:
-                self.write(session, attempt)
+    def __call__(self, attempt: Attempt) -> None:
+        handler = self._handlers.get(attempt.action)
+        room = attempt.after or attempt.before
+        if attempt.outcome is Outcome.OK and handler is not None and room is not None:
+            handler(room, attempt.at)
 
-    def write(self, session: Session, attempt: Attempt) -> Committed:
-        room = self._room(attempt)
-        if room is not None and (room_id := self._room_id(session, room)) is not None:
-            self._handlers[attempt.action](session, room_id, room, attempt.at)
-        return _nothing_more
-
-    def _room(self, attempt: Attempt) -> RoomDetails | None:
-        """The room whose reminders `attempt` changes, if it changes any."""
-        if attempt.outcome is not Outcome.OK or attempt.action not in self._handlers:
-            return None
-        return attempt.after or attempt.before
-
-    def _replan(self, session: Session, room_id: int, room: RoomDetails, now: datetime) -> None:
+    def _replan(self, room: RoomDetails, now: datetime) -> None:
         """Pending reminders of the old window go; those of the new one come (or stay)."""
-        repo.cancel_pending(session, room_id=room_id)
-        self._plan(session, room_id, room, now)
+        with unit_of_work(self._engine) as session:
+            room_id = self._room_id(session, room)
+            if room_id is None:
+                return
+            repo.cancel_pending(session, room_id=room_id)
+            repo.plan_reminders(
+                session,
+                enterprise_id=room.workspace.enterprise_id,
+                team_id=room.workspace.team_id,
+                room_id=room_id,
+                planned=plan(room, self._leads, now),
+                now=now,
+            )
 
-    def _plan(self, session: Session, room_id: int, room: RoomDetails, now: datetime) -> None:
-        repo.plan_reminders(
-            session,
-            enterprise_id=room.workspace.enterprise_id,
-            team_id=room.workspace.team_id,
-            room_id=room_id,
-            planned=plan(room, self._leads, now),
-            now=now,
-        )
-
-    def _cancel(self, session: Session, room_id: int, room: RoomDetails, now: datetime) -> None:
-        repo.cancel_pending(session, room_id=room_id)
+    def _cancel(self, room: RoomDetails, now: datetime) -> None:
+        with unit_of_work(self._engine) as session:
+            room_id = self._room_id(session, room)
+            if room_id is not None:
+                repo.cancel_pending(session, room_id=room_id)
 
     def _room_id(self, session: Session, room: RoomDetails) -> int | None:
         if room.store_id is not None:  # read from the store by the change just made
@@ -113,7 +105,3 @@ class ReminderPlanner:
         if row is None:
             log.warning("no stored room #%s to plan reminders for", room.number)
         return row.id if row else None
-
-
-def _nothing_more() -> None:
-    """Reminders need nothing once their rows are committed: the reminder loop reads them."""

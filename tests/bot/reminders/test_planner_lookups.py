@@ -45,7 +45,7 @@ def test_a_room_read_from_the_store_is_planned_without_a_lookup(
     planner = ReminderPlanner(engine=engine, leads=(HOUR,))
     done = Context(Action.ROOM_EXTENDED, WS, ANA).ended(Outcome.OK, rooms.services.clock())
     with room_lookups(engine) as lookups:
-        planner.observe(dataclasses.replace(done, after=room))
+        planner(dataclasses.replace(done, after=room))
     assert lookups == []
     assert [kind for kind, _ in rooms.pending(room)] == ["expiring", "expired"]
 
@@ -57,7 +57,7 @@ def test_a_room_without_its_store_id_is_still_found_and_planned(
     planner = ReminderPlanner(engine=engine, leads=(HOUR,))
     done = Context(Action.ROOM_EXTENDED, WS, ANA).ended(Outcome.OK, rooms.services.clock())
     with room_lookups(engine) as lookups:
-        planner.observe(dataclasses.replace(done, after=room))
+        planner(dataclasses.replace(done, after=room))
     assert len(lookups) == 1
     assert [kind for kind, _ in rooms.pending(room)] == ["expiring", "expired"]
 
