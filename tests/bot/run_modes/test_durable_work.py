@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from acs_emulator import RunningEmulator
@@ -101,3 +102,60 @@ def test_a_stopped_instance_leaves_its_work_to_the_next_and_stops_within_ten_sec
         answered_once_each(standin, ids, killed=False)
         assert second.answers()
     assert len(emulator.snapshot()) - rooms_before == BURST
+
+
+def test_a_killed_instance_leaves_its_work_to_the_next(
+    standin: RunningStandin, emulator: RunningEmulator, engine_url: str, tmp_path: Path
+) -> None:
+    emulator.set_faults(latency_ms=300)
+    rooms_before = len(emulator.snapshot())
+    env = durable_env(standin, emulator, engine_url, tmp_path)
+    with roombot_serves(env, tmp_path, count=2) as (first, second):
+        ids = burst_of_creates(first, standin)
+        time.sleep(0.8)
+        first.process.kill()  # SIGKILL: no goodbye; its worker sees its parent gone
+        answered_once_each(standin, ids, killed=True)
+        assert second.answers()
+    assert len(emulator.snapshot()) - rooms_before == BURST
+
+
+def test_concurrent_extends_across_two_instances_all_count(
+    standin: RunningStandin, emulator: RunningEmulator, engine_url: str, tmp_path: Path
+) -> None:
+    emulator.set_faults(latency_ms=50)
+    env = durable_env(standin, emulator, engine_url, tmp_path)
+    with roombot_serves(env, tmp_path, count=2) as (first, second):
+        slacks = [HttpSlack(s.url, team_id=standin.workspace.team_id) for s in (first, second)]
+        ana, general = standin.workspace.user("ana").id, standin.workspace.channel("general").id
+
+        def ana_sends(slack: HttpSlack, text: str) -> None:
+            url = standin.new_response_url(general, ana)
+            trigger = standin.new_trigger_id("ana")
+            response = slack.command(
+                user_id=ana, channel_id=general, text=text, response_url=url, trigger_id=trigger
+            )
+            assert response.status == 200
+
+        before = set(emulator.snapshot())
+        ana_sends(slacks[0], "create Contended for 1h")
+        wait_until(lambda: len(set(emulator.snapshot()) - before) == 1, 30)
+        wait_until(lambda: "is ready" in json.dumps([c.args for c in standin.calls()]), 30)
+        (acs_id,) = set(emulator.snapshot()) - before
+        start_end = emulator.snapshot()[acs_id].valid_until
+        number = next(
+            int(text.split("Room #")[1].split(" ")[0])
+            for text in (json.dumps(c.args) for c in standin.calls("response_url"))
+            if "is ready" in text
+        )
+        extends = 20
+        for n in range(extends):
+            ana_sends(slacks[n % 2], f"extend #{number} by 1h")
+
+        def extended() -> int:
+            return sum(
+                "extended the room until" in json.dumps(c.args)
+                for c in standin.calls("response_url")
+            )
+
+        wait_until(lambda: extended() == extends, 60)
+    assert emulator.snapshot()[acs_id].valid_until == start_end + timedelta(hours=extends)
