@@ -56,7 +56,7 @@ from bot.services.job_queue import JobQueue
 from bot.services.ports import IdentityGateway, RoomsGateway
 from bot.slack_posts.audit_channel import attach_audit_channel
 from slack_standin.bolt_sender import IdleExecutor, LocalSlack
-from storage.engine import make_engine
+from storage.engine import is_sqlite, make_engine
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -72,6 +72,7 @@ log = logging.getLogger(__name__)
 # Listeners spend most of their time waiting on ACS and Slack; many threads keep one slow
 # room creation from holding up everybody else's clicks.
 LISTENER_THREADS = 64
+SQLITE_JOB_THREADS = 16
 WORK_READY_SECONDS = 60.0
 CONSOLE_REMINDER_POLL_SECONDS = 3.0  # in the console, reminders show up within seconds
 Gateways = tuple[RoomsGateway, IdentityGateway]
@@ -162,7 +163,7 @@ def _serving_parts(
     jobs = None
     if wake is not None:  # the jobs run here, dispatched to an app of their own
         worker_app = create_app(settings, services, executor=executor, engine=engine, worker=True)
-        jobs = JobWorker(worker_app, queue, wake, threads=LISTENER_THREADS).start()
+        jobs = JobWorker(worker_app, queue, wake, threads=_job_threads(engine)).start()
     start_reminder_loop(services, workspace_clients(app, settings), settings)
     start_reconcile_loop(services, settings)
     health = HealthCheck(engine=engine, rooms=gateways[0], work=_work_check(work, jobs))
@@ -185,6 +186,13 @@ def _work_check(work: WorkProcesses | None, jobs: JobWorker | None) -> Callable[
     )
 
 
+def _job_threads(engine: Engine) -> int:
+    """Jobs run at once by a worker. On SQLite, one writer at a time: more threads only queue
+    on its lock, and one holding it waits behind the others for the GIL, so the lock is held
+    longer and waiters time out. On PostgreSQL, as many as there are listener threads."""
+    return SQLITE_JOB_THREADS if is_sqlite(engine) else LISTENER_THREADS
+
+
 def build_work_process(settings: Settings, wake: Any) -> Process:
     """What a work process runs (pickled by reference into each one)."""
     return assemble(settings, ProcessKind.WORK, Options(wake=wake))
@@ -198,7 +206,7 @@ def _work_process(settings: Settings, wake: Any) -> Process:
     executor = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener")
     app = create_app(settings, services, executor=executor, engine=engine, worker=True)
     queue = _job_queue(settings, engine, services)
-    jobs = JobWorker(app, queue, wake, threads=LISTENER_THREADS)
+    jobs = JobWorker(app, queue, wake, threads=_job_threads(engine))
     return Process(services, app=app, executor=executor, jobs=jobs)
 
 

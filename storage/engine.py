@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any, Final
 
@@ -68,7 +69,10 @@ def _begin_immediate(connection: Any) -> None:
     ("database is locked", no waiting): with many threads writing jobs, turns and rooms, that
     failed requests under load. One writer at a time is what SQLite does anyway. Sent on the
     driver's connection: it is bookkeeping, not a statement of the unit of work."""
-    connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:  # waited busy_timeout for the lock, in vain
+        raise StorageUnavailable(f"the database is unavailable: {exc}") from exc
 
 
 def _postgresql_engine(url: URL) -> Engine:

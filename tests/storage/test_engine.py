@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, make_url
 
 from storage.engine import default_database_url, is_sqlite, make_engine
+from storage.errors import StorageUnavailable
 
 
 def pragma(engine: Engine, name: str) -> object:
@@ -62,3 +63,16 @@ def test_sqlite_transactions_take_the_write_lock_when_they_begin(tmp_path: Path)
         finally:
             raw.close()
     engine.dispose()
+
+
+def test_a_write_lock_not_had_within_the_busy_timeout_is_a_store_outage(tmp_path: Path) -> None:
+    """Said to the person as the database being unavailable, never as a crash."""
+    engine = make_engine(default_database_url(tmp_path))
+    holder = engine.raw_connection()
+    try:
+        holder.cursor().execute("BEGIN IMMEDIATE")  # someone holds the lock past busy_timeout
+        with pytest.raises(StorageUnavailable, match="database is locked"), engine.begin() as c:
+            c.exec_driver_sql("SELECT 1")
+    finally:
+        holder.close()
+        engine.dispose()
