@@ -11,8 +11,14 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import Engine
+from sqlmodel import Session
+
 from acs_emulator import RunningEmulator
 from slack_standin import RunningStandin
+from storage.engine import make_engine
+from storage.room_members import list_members
+from storage.rooms import find_room_by_number
 from tests.bot.run_modes.helpers import HttpSlack, ServeProcess, roombot_serves, wait_until
 from tests.bot.run_modes.test_serve_process import serve_env
 from tests.bot.run_modes.test_work_processes import worker_pids
@@ -159,3 +165,66 @@ def test_concurrent_extends_across_two_instances_all_count(
 
         wait_until(lambda: extended() == extends, 60)
     assert emulator.snapshot()[acs_id].valid_until == start_end + timedelta(hours=extends)
+
+
+MIXED = (
+    "extend #{n} by 1h",
+    "pstn #{n} on",
+    "invite #{n} @ben",
+    "remove #{n} @ben",
+    "pstn #{n} off",
+    "invite #{n} @cho as consumer",
+    "extend #{n} by 30m",
+    "remove #{n} @cho",
+    "invite #{n} @ben as presenter",
+    "pstn #{n} on",
+)
+
+
+def test_concurrent_mixed_changes_over_two_instances_leave_store_and_acs_equal(
+    standin: RunningStandin, emulator: RunningEmulator, engine_url: str, tmp_path: Path
+) -> None:
+    emulator.set_faults(latency_ms=30)
+    env = durable_env(standin, emulator, engine_url, tmp_path)
+    engine = make_engine(engine_url)
+    with roombot_serves(env, tmp_path, count=2) as instances:
+        slacks = [HttpSlack(s.url, team_id=standin.workspace.team_id) for s in instances]
+        for slack in slacks:
+            slack.workspace = standin.workspace  # typed @names become mentions, as in Slack
+        ana, general = standin.workspace.user("ana").id, standin.workspace.channel("general").id
+
+        def ana_sends(slack: HttpSlack, text: str) -> str:
+            url = standin.new_response_url(general, ana)
+            trigger = standin.new_trigger_id("ana")
+            response = slack.command(
+                user_id=ana, channel_id=general, text=text, response_url=url, trigger_id=trigger
+            )
+            assert response.status == 200
+            return url.rsplit("/", 1)[1]
+
+        def answered(ids: list[str]) -> bool:
+            done = {str(c.args.get("response_url_id")) for c in standin.calls("response_url")}
+            return set(ids) <= done
+
+        created = ana_sends(slacks[0], "create Mixed for 2h")
+        wait_until(lambda: answered([created]), 30)
+        number = 1
+        for round_ in range(3):
+            ids = [ana_sends(slacks[i % 2], text.format(n=number)) for i, text in enumerate(MIXED)]
+            wait_until(lambda ids=ids: answered(ids), 60)
+            assert_store_equals_acs(engine, emulator, standin.workspace.team_id, number), round_
+    engine.dispose()
+
+
+def assert_store_equals_acs(
+    engine: Engine, emulator: RunningEmulator, team_id: str, number: int
+) -> None:
+    with Session(engine) as session:
+        row = find_room_by_number(session, enterprise_id="", team_id=team_id, number=number)
+        assert row is not None
+        assert row.id is not None
+        assert row.acs_room_id is not None
+        members = {m.acs_user_id: m.role for m in list_members(session, room_id=row.id)}
+        stored = (row.valid_until, row.pstn_dial_out_enabled, members)
+    acs = emulator.snapshot()[row.acs_room_id]
+    assert stored == (acs.valid_until, acs.pstn_dial_out_enabled, acs.participants)
