@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -59,7 +60,10 @@ def roster_with_organizer(organizer_id: str, members: Mapping[str, Role]) -> dic
 
 
 def check_title(title: str) -> str:
-    cleaned = " ".join(title.split())
+    """The title as stored: whitespace runs as one space, control characters (invisible, and
+    a NUL is refused by PostgreSQL) left out."""
+    visible = "".join(c for c in title if c.isspace() or unicodedata.category(c) != "Cc")
+    cleaned = " ".join(visible.split())
     if not cleaned:
         raise InvalidInput("Give the room a title.", field="title")
     if len(cleaned) > MAX_TITLE:

@@ -90,6 +90,14 @@ def test_an_empty_title_is_refused(services: Services) -> None:
         services.rooms.create(new_room(services, title="   "))
 
 
+def test_control_characters_are_left_out_of_a_title(services: Services) -> None:
+    """Invisible, and a NUL is refused by PostgreSQL: the fuzzer found it there."""
+    created = services.rooms.create(new_room(services, title="Stand\x00up\x07 \tsync"))
+    assert created.room.title == "Standup sync"
+    with pytest.raises(InvalidInput, match="title"):
+        services.rooms.create(new_room(services, title="\x00\x1b"))
+
+
 class FailingGateway:
     """Real ACS rooms, but create fails as if ACS were unreachable."""
 
