@@ -25,6 +25,10 @@ from tests.bot.run_modes.test_work_processes import worker_pids
 
 BURST = 12
 LEASE_SECONDS = 2
+# The sizes in long mode (ROOMBOT_DURABLE_LONG=1): 60 extends, 20 changes x 15 rounds.
+LONG = os.environ.get("ROOMBOT_DURABLE_LONG") == "1"
+EXTENDS = 60 if LONG else 30
+ROUNDS = 15 if LONG else 3
 
 
 def durable_env(
@@ -153,7 +157,7 @@ def test_concurrent_extends_across_two_instances_all_count(
             for text in (json.dumps(c.args) for c in standin.calls("response_url"))
             if "is ready" in text
         )
-        extends = 20
+        extends = EXTENDS
         for n in range(extends):
             ana_sends(slacks[n % 2], f"extend #{number} by 1h")
 
@@ -209,8 +213,9 @@ def test_concurrent_mixed_changes_over_two_instances_leave_store_and_acs_equal(
         created = ana_sends(slacks[0], "create Mixed for 2h")
         wait_until(lambda: answered([created]), 30)
         number = 1
-        for round_ in range(3):
-            ids = [ana_sends(slacks[i % 2], text.format(n=number)) for i, text in enumerate(MIXED)]
+        for round_ in range(ROUNDS):
+            texts = MIXED * 2 if LONG else MIXED
+            ids = [ana_sends(slacks[i % 2], text.format(n=number)) for i, text in enumerate(texts)]
             wait_until(lambda ids=ids: answered(ids), 60)
             assert_store_equals_acs(engine, emulator, standin.workspace.team_id, number), round_
     engine.dispose()
