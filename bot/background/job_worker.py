@@ -107,10 +107,11 @@ class JobWorker:
         """Claim as many jobs as there are free threads; True when there may be more."""
         with self._lock:
             free = self._free
-        if free == 0:
-            self._slots.acquire(timeout=POLL_SECONDS)  # one finishes: a slot frees
-            self._slots.release()
-            return False
+        if free == 0:  # wait for a job to finish; then claim again at once
+            freed = self._slots.acquire(timeout=POLL_SECONDS)
+            if freed:
+                self._slots.release()
+            return freed
         try:
             jobs = self._queue.claim(self.owner, free)
         except StoreUnavailable:
