@@ -60,10 +60,13 @@ def ack_then(ack: Listener, work: Listener) -> dict[str, Any]:
     return {"ack": acknowledge, "lazy": [lazy]}
 
 
-def job_respond(args: Args) -> Callable[..., Any]:
+def job_respond(args: Args) -> Callable[..., Any] | None:
     """`respond` for the work: through the person directly once the response_url expired, and
-    for a job, without repeating the replies an earlier run of it sent."""
-    respond: Callable[..., Any] = args.respond
+    for a job, without repeating the replies an earlier run of it sent. None, as Bolt gives it,
+    when the request has no response_url (an App Home click, a form)."""
+    respond: Callable[..., Any] | None = args.respond
+    if respond is None:
+        return None
     if response_url_expired(args.context):
         respond = LateRespond(args.client, args.body)
     running = running_job.get()
