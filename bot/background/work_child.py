@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0  # how often a worker checks that its parent lives
 # Below the serving process: when the CPU is short, acks (3 s limit) go first, work waits.
 NICENESS = 10
-# What a worker gives the jobs in progress when told to stop: inside `docker stop`'s 10 s.
-STOP_SECONDS = 7.0
+# What a worker gives the jobs in progress when told to stop: with serve's 3 s for requests
+# in flight (http_server.py), inside `docker stop`'s 10 s.
+STOP_SECONDS = 6.0
 
 
 class WorkParts(Protocol):

@@ -89,7 +89,7 @@ class WorkProcesses:
             return False, f"work processes keep exiting: {exits} in {EXIT_WINDOW_SECONDS:.0f} s"
         return alive > 0, f"{alive} of {wanted} work processes running"
 
-    def close(self, timeout_s: float = STOP_SECONDS + 1.0) -> None:
+    def close(self, timeout_s: float = STOP_SECONDS + 0.5) -> None:
         """Each worker stops claiming and finishes its jobs in progress (for up to its stop
         budget), then exits; jobs not claimed stay recorded for the next instance."""
         self._closing.set()

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 HTTP_THREADS = 16
 # What requests in flight get at a stop. Slack gives up on an ack after 3 s, and the work behind
 # acks is in the database, not in these requests: 3 s, so that serve stops within `docker
-# stop`'s 10 s with its workers' 7 s for the jobs in progress.
+# stop`'s 10 s with its workers' 6 s for the jobs in progress.
 GRACE_SECONDS = 3.0
 # Slack's requests are a few kB; nothing RoomBot serves comes near this.
 MAX_BODY_BYTES = 1024 * 1024

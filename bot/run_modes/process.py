@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 LOG_FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
 # Their INFO lines are per-request chatter (and may show request details); ours say enough.
 # What the jobs in progress get to finish at a stop: inside `docker stop`'s 10 s.
-JOB_STOP_SECONDS = 7.0
+JOB_STOP_SECONDS = 6.0
 QUIET_LOGGERS = ("slack_sdk", "slack_bolt", "waitress.queue", "azure", "alembic")
 
 
