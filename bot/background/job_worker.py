@@ -42,6 +42,8 @@ POLL_SECONDS = 1.0  # when nobody wakes it: other instances' jobs, leases that r
 # A job that was taken this often and never finished kills its worker (or never ends): it is
 # set aside, so that it cannot take every worker down with it, again and again.
 MAX_ATTEMPTS = 5
+# A finished job is marked done even through a short database outage.
+FINISH_TRIES_SECONDS, FINISH_RETRY_SECONDS = 60.0, 1.0
 
 
 class Wake(Protocol):
@@ -171,11 +173,23 @@ class JobWorker:
             log.error("job %s names work this app does not run: %s", job.id, job.function)
 
     def _finish(self, job: Job) -> None:
-        try:
-            if not self._queue.finish(self.owner, job.id):
-                log.warning("job %s was taken over by another worker before it finished", job.id)
-        except StoreUnavailable:  # its lease runs out and it runs again: better than never
-            log.warning("could not mark job %s done: the database is unavailable", job.id)
+        """Mark the job done; while the database is down, keep trying (its lease is renewed
+        meanwhile), so a job whose person was already answered is not run again."""
+        deadline = time.monotonic() + FINISH_TRIES_SECONDS
+        while True:
+            try:
+                if not self._queue.finish(self.owner, job.id):
+                    log.warning(
+                        "job %s was taken over by another worker before it finished", job.id
+                    )
+                return
+            except StoreUnavailable:
+                if time.monotonic() >= deadline or self._stopped.is_set():
+                    log.warning(
+                        "could not mark job %s done (database unavailable): it runs again", job.id
+                    )
+                    return
+                time.sleep(FINISH_RETRY_SECONDS)
 
     def _renew_loop(self) -> None:
         every = max(self._queue.lease.total_seconds() / 3, 0.05)

@@ -9,6 +9,7 @@ transactions than a change took before turns.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -54,6 +55,12 @@ class Turn:
         end_turn(session, room_id=self.room_id, owner=self.owner)
 
 
+# Turns this process could not give back (the database was down): given back before this
+# process next takes a turn, so a blip does not hold a room for the whole TURN.
+_unreleased: list[Turn] = []
+_unreleased_lock = threading.Lock()
+
+
 class RoomTurns:
     def __init__(self, *, engine: Engine, clock: Clock = utc_now) -> None:
         self._engine, self._clock = engine, clock
@@ -65,6 +72,7 @@ class RoomTurns:
         """The room `key` names, read once this holds its turn; the turn is given back at the
         end unless the change gave it back with its store write."""
         owner = uuid.uuid4().hex
+        self._give_back_unreleased()
         room_id = None if key.number is not None else self._room_id(load)
         deadline, pause = time.monotonic() + WAIT.total_seconds(), FIRST_POLL_SECONDS
         while (taken := self._take(workspace, key, room_id, owner, load)) is None:
@@ -83,8 +91,22 @@ class RoomTurns:
         try:
             with unit_of_work(self._engine) as session:
                 end_turn(session, room_id=turn.room_id, owner=turn.owner)
-        except StoreUnavailable:  # the turn runs out instead; the change's own error stands
-            log.warning("could not give back the turn on room %s", turn.room_id)
+        except StoreUnavailable:  # given back later; the change's own error stands
+            log.warning("could not give back the turn on room %s yet", turn.room_id)
+            with _unreleased_lock:
+                _unreleased.append(turn)
+
+    def _give_back_unreleased(self) -> None:
+        with _unreleased_lock:
+            waiting = list(_unreleased)
+        for turn in waiting:
+            try:
+                with unit_of_work(self._engine) as session:
+                    end_turn(session, room_id=turn.room_id, owner=turn.owner)
+            except StoreUnavailable:
+                return  # still down: they wait (or run out)
+            with _unreleased_lock:
+                _unreleased.remove(turn)
 
     def _take(
         self, workspace: Workspace, key: RoomKey, room_id: int | None, owner: str, load: Load
