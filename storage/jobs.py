@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final
 from sqlmodel import Session, col, delete, func, select, update
 
 from storage import leases
-from storage.dialects import upsert_insert
+from storage.dialects import commit_without_waiting_for_disk, upsert_insert
 from storage.models import JobRow
 from storage.timestamps import require_utc
 
@@ -34,7 +34,9 @@ def record_job(
     body: str,
     now: datetime,
 ) -> int | None:
-    """Record the job; its id, or None when a job with this key exists already."""
+    """Record the job; its id, or None when a job with this key exists already. The ack
+    waits for this commit, so it does not wait for the disk (see the function called)."""
+    commit_without_waiting_for_disk(session)
     insert = upsert_insert(session, JobRow).values(
         key=key,
         enterprise_id=enterprise_id,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sqlmodel import Session, col, update
 
 from storage import leases
-from storage.dialects import upsert_insert
+from storage.dialects import commit_without_waiting_for_disk, upsert_insert
 from storage.models import ReminderRow
 from storage.reminder_queries import later_one_due, list_reminders, rooms_for
 from storage.timestamps import require_utc
@@ -130,16 +130,9 @@ def finish(
     values |= {"delivered_to": delivered_to, "last_error": error}
     if state == SENT:
         values["sent_at"] = require_utc(now, "now")
-    _commit_without_waiting_for_disk(session)
+    # Lost only with the database server in that instant: then posted again, never lost.
+    commit_without_waiting_for_disk(session)
     return leases.update_leased(session, ReminderRow, reminder_id, owner, values)
-
-
-def _commit_without_waiting_for_disk(session: Session) -> None:
-    """PostgreSQL: this transaction's commit does not wait for its WAL flush (~5 ms a row).
-    Only a database crash in that instant could lose the mark, and then the reminder is
-    posted again, never lost; a worker's own crash loses nothing once COMMIT returned."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
 
 
 def release(

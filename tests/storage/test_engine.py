@@ -35,6 +35,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
     engine = make_engine(default_database_url(tmp_path))
     assert (pragma(engine, "journal_mode"), pragma(engine, "foreign_keys")) == ("wal", 1)
     assert pragma(engine, "busy_timeout") == 5000
+    assert pragma(engine, "synchronous") == 1  # NORMAL: no fsync on each commit, WAL-safe
     engine.dispose()
 
 
