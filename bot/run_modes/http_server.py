@@ -156,7 +156,11 @@ class HttpServer:
             action()
             done.set()
 
-        self._server.trigger.pull_trigger(run_and_tell)
+        try:
+            self._server.trigger.pull_trigger(run_and_tell)
+        except OSError:  # the loop closed its trigger as it ended: nothing runs there now
+            action()
+            return
         done.wait(timeout=5.0)
 
 

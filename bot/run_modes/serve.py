@@ -69,9 +69,11 @@ def serve_process(
     # A stop that outlasts the grace period is stuck somewhere: show the operator where.
     faulthandler.dump_traceback_later(STUCK_STOP_SECONDS, exit=False)
     try:
-        if not server.stop():
-            log.warning("some requests were still running when the grace period ended")
-        process.close()
+        try:
+            if not server.stop():
+                log.warning("some requests were still running when the grace period ended")
+        finally:  # the work processes and the store are closed whatever the server did
+            process.close()
     finally:
         faulthandler.cancel_dump_traceback_later()
     log.info("stopped")
