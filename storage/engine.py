@@ -13,7 +13,10 @@ from storage.errors import StorageUnavailable
 
 # busy_timeout first, so switching to WAL waits for a busy file instead of failing.
 SQLITE_PRAGMAS: Final = (
-    "PRAGMA busy_timeout=5000",
+    # Every transaction takes the write lock at BEGIN (below): with many threads waiting for
+    # the GIL, its holder may take seconds under load, and a wait that gives up is a request
+    # told "try again". 20 s: slow under overload, but done.
+    "PRAGMA busy_timeout=20000",
     "PRAGMA journal_mode=WAL",  # readers never block the writer (bot + reminder worker)
     # Commits reach the WAL file at once but are synced to disk at checkpoints, not each time
     # (SQLite's recommended setting with WAL): what is committed survives any crash of RoomBot;

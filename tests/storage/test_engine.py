@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine, event, make_url
 
 from storage.engine import default_database_url, is_sqlite, make_engine
 from storage.errors import StorageUnavailable
@@ -34,7 +34,7 @@ def test_a_sqlite_engine_creates_the_directory_of_its_file(tmp_path: Path) -> No
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
     engine = make_engine(default_database_url(tmp_path))
     assert (pragma(engine, "journal_mode"), pragma(engine, "foreign_keys")) == ("wal", 1)
-    assert pragma(engine, "busy_timeout") == 5000
+    assert pragma(engine, "busy_timeout") == 20000
     assert pragma(engine, "synchronous") == 1  # NORMAL: no fsync on each commit, WAL-safe
     engine.dispose()
 
@@ -69,6 +69,7 @@ def test_sqlite_transactions_take_the_write_lock_when_they_begin(tmp_path: Path)
 def test_a_write_lock_not_had_within_the_busy_timeout_is_a_store_outage(tmp_path: Path) -> None:
     """Said to the person as the database being unavailable, never as a crash."""
     engine = make_engine(default_database_url(tmp_path))
+    event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA busy_timeout=200"))  # quick
     holder = engine.raw_connection()
     try:
         holder.cursor().execute("BEGIN IMMEDIATE")  # someone holds the lock past busy_timeout
