@@ -69,15 +69,13 @@ def ready_replies(standin: RunningStandin) -> Counter[str]:
 
 
 def answered_once_each(standin: RunningStandin, ids: list[str], *, killed: bool) -> None:
-    """Every command answered. Once each; except that a worker killed between sending a reply
-    and counting it on its job leaves that one reply to be sent again by the re-run (a
-    response_url has no idempotency key): at most one such, for the one kill."""
+    """Every command answered. Once each; except that a job whose worker was killed between
+    sending a reply and counting it on the job has that one reply sent again by its re-run (a
+    response_url has no idempotency key): at most twice, and only when something was killed."""
     wait_until(lambda: set(ready_replies(standin)) == set(ids), 60)
     time.sleep(LEASE_SECONDS + 1)  # nothing more arrives late
     replies = ready_replies(standin)
-    again = sum(replies[url_id] - 1 for url_id in ids)
-    assert all(replies[url_id] >= 1 for url_id in ids), replies
-    assert again <= (1 if killed else 0), replies
+    assert all(1 <= replies[url_id] <= (2 if killed else 1) for url_id in ids), replies
 
 
 def test_a_worker_killed_mid_burst_loses_nothing_and_repeats_nothing(
