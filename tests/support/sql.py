@@ -22,3 +22,20 @@ def statements(engine: Engine) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)  # the engine may be shared
+
+
+@contextmanager
+def room_selects(engine: Engine) -> Iterator[list[str]]:
+    """The SELECTs on the room table run inside the block, whole."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        sql = " ".join(str(args[2]).split())
+        if sql.startswith("SELECT") and "FROM room " in f"{sql} ":
+            seen.append(sql)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)  # the engine may be shared

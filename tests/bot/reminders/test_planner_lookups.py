@@ -4,37 +4,18 @@ again when the change read it from the store, and still finds a room handed to i
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from bot.services.access import Actor
 from bot.services.attempts import Action, Context, Outcome
 from bot.services.domain import RoomKey
 from bot.services.reminders.planner import ReminderPlanner
 from tests.bot.reminders.support import ANA, WS, Rooms
+from tests.support.sql import room_selects
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
-
-
-@contextmanager
-def room_lookups(engine: Engine) -> Iterator[list[str]]:
-    """The SELECTs on the room table run inside the block."""
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        sql = " ".join(str(args[2]).split())
-        if sql.startswith("SELECT") and "FROM room " in f"{sql} ":
-            seen.append(sql)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)  # the engine may be shared
 
 
 def test_a_room_read_from_the_store_is_planned_without_a_lookup(
@@ -44,7 +25,7 @@ def test_a_room_read_from_the_store_is_planned_without_a_lookup(
     assert room.store_id is not None
     planner = ReminderPlanner(engine=engine, leads=(HOUR,))
     done = Context(Action.ROOM_EXTENDED, WS, ANA).ended(Outcome.OK, rooms.services.clock())
-    with room_lookups(engine) as lookups:
+    with room_selects(engine) as lookups:
         planner.observe(dataclasses.replace(done, after=room))
     assert lookups == []
     assert [kind for kind, _ in rooms.pending(room)] == ["expiring", "expired"]
@@ -56,7 +37,7 @@ def test_a_room_without_its_store_id_is_still_found_and_planned(
     room = dataclasses.replace(rooms.open(2 * DAY), store_id=None)
     planner = ReminderPlanner(engine=engine, leads=(HOUR,))
     done = Context(Action.ROOM_EXTENDED, WS, ANA).ended(Outcome.OK, rooms.services.clock())
-    with room_lookups(engine) as lookups:
+    with room_selects(engine) as lookups:
         planner.observe(dataclasses.replace(done, after=room))
     assert len(lookups) == 1
     assert [kind for kind, _ in rooms.pending(room)] == ["expiring", "expired"]

@@ -3,13 +3,10 @@ transaction, and the room is queried once for all of that, never across workspac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.services.domain import RoomKey, Workspace
@@ -18,26 +15,10 @@ from bot.services.records import find_row, load_details
 from storage import reservations
 from storage import rooms as repo
 from storage.session import session_scope
+from tests.support.sql import room_selects
 
 ONE, OTHER = Workspace("", "T1"), Workspace("", "T2")
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-
-
-@contextmanager
-def room_queries(engine: Engine) -> Iterator[list[str]]:
-    """The SELECTs on the room table run inside the block."""
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        sql = " ".join(str(args[2]).split())
-        if sql.startswith("SELECT") and "FROM room " in f"{sql} ":
-            seen.append(sql)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)  # the engine may be shared
 
 
 def add_room(engine: Engine, workspace: Workspace, title: str, *, activate: bool = True) -> int:
@@ -76,7 +57,7 @@ def new_room(session: Session, workspace: Workspace, title: str, *, activate: bo
 
 def test_a_room_found_by_number_is_queried_once_per_transaction(engine: Engine) -> None:
     number = add_room(engine, ONE, "Standup")
-    with room_queries(engine) as queries, session_scope(engine) as session:
+    with room_selects(engine) as queries, session_scope(engine) as session:
         first = find_row(session, ONE, RoomKey(number=number))
         again = find_row(session, ONE, RoomKey(number=number))
     assert again is first
@@ -96,7 +77,7 @@ def test_the_room_read_back_carries_what_the_transaction_wrote(engine: Engine) -
 
 def test_a_new_transaction_queries_the_room_again(engine: Engine) -> None:
     number = add_room(engine, ONE, "Standup")
-    with room_queries(engine) as queries:
+    with room_selects(engine) as queries:
         for _ in range(2):
             with session_scope(engine) as session:
                 find_row(session, ONE, RoomKey(number=number))
