@@ -6,11 +6,11 @@ balancer: whichever instance claims an `event_id` first runs it, every other del
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.services.clock import Clock, utc_now
+from bot.services.sweeps import SweepSchedule
 from bot.services.uow import unit_of_work
 from storage.events import claim_event, forget_events
 
@@ -29,8 +29,7 @@ class EventLedger:
     def __init__(self, *, engine: Engine, clock: Clock = utc_now) -> None:
         self._engine = engine
         self._clock = clock
-        self._lock = threading.Lock()
-        self._next_sweep: datetime | None = None
+        self._sweeps = SweepSchedule(SWEEP_EVERY)
 
     def first_delivery(self, workspace: Workspace, event_id: str) -> bool:
         """True the first time `event_id` is seen by any instance, False for every repeat."""
@@ -43,7 +42,7 @@ class EventLedger:
                 team_id=workspace.team_id,
                 now=now,
             )
-        if self._sweep_due(now):
+        if self._sweeps.due(now):
             self.forget_older_than(now - KEEP_CLAIMS)
         return claimed
 
@@ -51,11 +50,3 @@ class EventLedger:
         """Drop claims received before `cutoff`; returns how many went."""
         with unit_of_work(self._engine) as session:
             return forget_events(session, received_before=cutoff)
-
-    def _sweep_due(self, now: datetime) -> bool:
-        # Sweeping as a side effect of claiming needs no worker thread of its own.
-        with self._lock:
-            if self._next_sweep is not None and now < self._next_sweep:
-                return False
-            self._next_sweep = now + SWEEP_EVERY
-            return True

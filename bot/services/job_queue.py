@@ -7,7 +7,6 @@ worker died is taken up again by any worker once its lease runs out (`storage.le
 from __future__ import annotations
 
 import json
-import threading
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.services.clock import Clock, utc_now
 from bot.services.domain import Workspace
+from bot.services.sweeps import SweepSchedule
 from bot.services.uow import unit_of_work
 from storage import jobs as repo
 
@@ -79,8 +79,7 @@ running_job: ContextVar[RunningJob | None] = ContextVar("running_job", default=N
 class JobQueue:
     def __init__(self, *, engine: Engine, clock: Clock = utc_now, lease: timedelta = LEASE):
         self._engine, self._clock, self.lease = engine, clock, lease
-        self._lock = threading.Lock()
-        self._next_sweep: datetime | None = None
+        self._sweeps = SweepSchedule(SWEEP_EVERY)
 
     def record(self, workspace: Workspace, key: str, function: str, body: dict[str, Any]) -> bool:
         """Record a job; False when one with this key exists already (a retry, a replay)."""
@@ -103,7 +102,7 @@ class JobQueue:
                 session, now=now, owner=owner, lease_until=now + self.lease, limit=limit
             )
             claimed = [_job(row) for row in rows]
-        if self._sweep_due(now):
+        if self._sweeps.due(now):
             with unit_of_work(self._engine) as session:
                 repo.forget_jobs(session, finished_before=now - KEEP_DONE)
         return claimed
@@ -136,13 +135,6 @@ class JobQueue:
     def pending(self) -> int:
         with unit_of_work(self._engine) as session:
             return repo.count_pending(session)
-
-    def _sweep_due(self, now: datetime) -> bool:
-        with self._lock:
-            if self._next_sweep is not None and now < self._next_sweep:
-                return False
-            self._next_sweep = now + SWEEP_EVERY
-            return True
 
 
 def _job(row: JobRow) -> Job:
