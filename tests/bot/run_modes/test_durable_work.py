@@ -40,23 +40,22 @@ def durable_env(
     return env
 
 
+def ana_sends(standin: RunningStandin, slack: HttpSlack, text: str) -> str:
+    """ana types `text` in #general; acked; the id of its response URL."""
+    ana, general = standin.workspace.user("ana").id, standin.workspace.channel("general").id
+    url = standin.new_response_url(general, ana)
+    trigger = standin.new_trigger_id("ana")
+    response = slack.command(
+        user_id=ana, channel_id=general, text=text, response_url=url, trigger_id=trigger
+    )
+    assert response.status == 200
+    return url.rsplit("/", 1)[1]
+
+
 def burst_of_creates(served: ServeProcess, standin: RunningStandin) -> list[str]:
     """BURST `/room create` commands from ana, each acked; the ids of their response URLs."""
     slack = HttpSlack(served.url, team_id=standin.workspace.team_id)
-    ana, general = standin.workspace.user("ana").id, standin.workspace.channel("general").id
-    ids = []
-    for n in range(BURST):
-        url = standin.new_response_url(general, ana)
-        response = slack.command(
-            user_id=ana,
-            channel_id=general,
-            text=f"create Burst {n}",
-            response_url=url,
-            trigger_id=standin.new_trigger_id("ana"),
-        )
-        assert response.status == 200
-        ids.append(url.rsplit("/", 1)[1])
-    return ids
+    return [ana_sends(standin, slack, f"create Burst {n}") for n in range(BURST)]
 
 
 def ready_replies(standin: RunningStandin) -> Counter[str]:
@@ -134,18 +133,9 @@ def test_concurrent_extends_across_two_instances_all_count(
     env = durable_env(standin, emulator, engine_url, tmp_path)
     with roombot_serves(env, tmp_path, count=2) as (first, second):
         slacks = [HttpSlack(s.url, team_id=standin.workspace.team_id) for s in (first, second)]
-        ana, general = standin.workspace.user("ana").id, standin.workspace.channel("general").id
-
-        def ana_sends(slack: HttpSlack, text: str) -> None:
-            url = standin.new_response_url(general, ana)
-            trigger = standin.new_trigger_id("ana")
-            response = slack.command(
-                user_id=ana, channel_id=general, text=text, response_url=url, trigger_id=trigger
-            )
-            assert response.status == 200
 
         before = set(emulator.snapshot())
-        ana_sends(slacks[0], "create Contended for 1h")
+        ana_sends(standin, slacks[0], "create Contended for 1h")
         wait_until(lambda: len(set(emulator.snapshot()) - before) == 1, 30)
         wait_until(lambda: "is ready" in json.dumps([c.args for c in standin.calls()]), 30)
         (acs_id,) = set(emulator.snapshot()) - before
@@ -157,7 +147,7 @@ def test_concurrent_extends_across_two_instances_all_count(
         )
         extends = EXTENDS
         for n in range(extends):
-            ana_sends(slacks[n % 2], f"extend #{number} by 1h")
+            ana_sends(standin, slacks[n % 2], f"extend #{number} by 1h")
 
         def extended() -> int:
             return sum(
@@ -193,27 +183,20 @@ def test_concurrent_mixed_changes_over_two_instances_leave_store_and_acs_equal(
         slacks = [HttpSlack(s.url, team_id=standin.workspace.team_id) for s in instances]
         for slack in slacks:
             slack.workspace = standin.workspace  # typed @names become mentions, as in Slack
-        ana, general = standin.workspace.user("ana").id, standin.workspace.channel("general").id
-
-        def ana_sends(slack: HttpSlack, text: str) -> str:
-            url = standin.new_response_url(general, ana)
-            trigger = standin.new_trigger_id("ana")
-            response = slack.command(
-                user_id=ana, channel_id=general, text=text, response_url=url, trigger_id=trigger
-            )
-            assert response.status == 200
-            return url.rsplit("/", 1)[1]
 
         def answered(ids: list[str]) -> bool:
             done = {str(c.args.get("response_url_id")) for c in standin.calls("response_url")}
             return set(ids) <= done
 
-        created = ana_sends(slacks[0], "create Mixed for 2h")
+        created = ana_sends(standin, slacks[0], "create Mixed for 2h")
         wait_until(lambda: answered([created]), 30)
         number = 1
         for round_ in range(ROUNDS):
             texts = MIXED * 2 if LONG else MIXED
-            ids = [ana_sends(slacks[i % 2], text.format(n=number)) for i, text in enumerate(texts)]
+            ids = [
+                ana_sends(standin, slacks[i % 2], text.format(n=number))
+                for i, text in enumerate(texts)
+            ]
             wait_until(lambda ids=ids: answered(ids), 60)
             assert_store_equals_acs(engine, emulator, standin.workspace.team_id, number), round_
     engine.dispose()
