@@ -7,12 +7,14 @@ request find it instead of adding another. Workers claim pending jobs oldest fir
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final
 
+from sqlalchemy import bindparam, literal
 from sqlmodel import Session, col, delete, func, select, update
 
 from storage import leases
-from storage.dialects import commit_without_waiting_for_disk, upsert_insert
+from storage.dialects import dialect_insert
 from storage.models import JobRow
 from storage.timestamps import require_utc
 
@@ -20,12 +22,15 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
+    from sqlalchemy import Connection
+    from sqlalchemy.sql import Executable
+
 PENDING: Final = "pending"
 DONE: Final = "done"
 
 
 def record_job(
-    session: Session,
+    connection: Connection,
     *,
     key: str,
     enterprise_id: str,
@@ -34,25 +39,32 @@ def record_job(
     body: str,
     now: datetime,
 ) -> int | None:
-    """Record the job; its id, or None when a job with this key exists already. The ack
-    waits for this commit, so it does not wait for the disk (see the function called)."""
-    commit_without_waiting_for_disk(session)
-    insert = upsert_insert(session, JobRow).values(
-        key=key,
-        enterprise_id=enterprise_id,
-        team_id=team_id,
-        function=function,
-        body=body,
-        state=PENDING,
-        attempts=0,
-        answers_sent=0,
-        changes_applied=0,
-        created_at=require_utc(now, "now"),
-    )
-    # RETURNING rather than rowcount: psycopg reports -1 for this statement.
-    added = insert.on_conflict_do_nothing(index_elements=["key"]).returning(col(JobRow.id))
-    row = session.exec(added).first()
+    """Record the job; its id, or None when a job with this key exists already.
+
+    Each ack waits for this, so it is one statement built once (`_record_statement`) and run on
+    a plain connection (`storage.session.statement_scope`), not through an ORM session: ~0.2
+    ms of CPU against ~1 ms."""
+    parameters = {
+        "key": key,
+        "enterprise_id": enterprise_id,
+        "team_id": team_id,
+        "function": function,
+        "body": body,
+        "state": PENDING,
+        "created_at": require_utc(now, "now"),
+    }
+    row = connection.execute(_record_statement(connection.dialect.name), parameters).first()
     return None if row is None else int(row[0])
+
+
+@cache
+def _record_statement(dialect: str) -> Executable:
+    given = ("key", "enterprise_id", "team_id", "function", "body", "state", "created_at")
+    values: dict[str, Any] = {name: bindparam(name) for name in given}
+    values |= {name: literal(0) for name in ("attempts", "answers_sent", "changes_applied")}
+    insert = dialect_insert(dialect, JobRow).values(values)
+    # RETURNING rather than rowcount: psycopg reports -1 for this statement.
+    return insert.on_conflict_do_nothing(index_elements=["key"]).returning(col(JobRow.id))
 
 
 def claim_jobs(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sqlmodel import Session, col, update
 
 from storage import leases
-from storage.dialects import commit_without_waiting_for_disk, upsert_insert
+from storage.dialects import upsert_insert
 from storage.models import ReminderRow
 from storage.reminder_queries import later_one_due, list_reminders, rooms_for
 from storage.timestamps import require_utc
@@ -130,8 +130,6 @@ def finish(
     values |= {"delivered_to": delivered_to, "last_error": error}
     if state == SENT:
         values["sent_at"] = require_utc(now, "now")
-    # Lost only with the database server in that instant: then posted again, never lost.
-    commit_without_waiting_for_disk(session)
     return leases.update_leased(session, ReminderRow, reminder_id, owner, values)
 
 

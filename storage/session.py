@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from storage.engine import URGENT_OPTION
 from storage.errors import unavailable_on_connection_errors
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
 
 
 @contextmanager
@@ -28,3 +29,18 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.begin(),
     ):
         yield session
+
+
+@contextmanager
+def statement_scope(engine: Engine) -> Iterator[Connection]:
+    """A plain connection for one statement that an ack waits for: on PostgreSQL in autocommit
+    (one round trip instead of BEGIN, the statement and COMMIT); on SQLite in a transaction
+    that takes the write lock ahead of other writers waiting for it (storage/engine.py)."""
+    with unavailable_on_connection_errors():
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                yield connection
+        else:
+            urgent = engine.connect().execution_options(**{URGENT_OPTION: True})
+            with urgent as connection, connection.begin():
+                yield connection

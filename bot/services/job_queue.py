@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.services.clock import Clock, utc_now
 from bot.services.domain import Workspace
 from bot.services.sweeps import SweepSchedule
-from bot.services.uow import unit_of_work
+from bot.services.uow import one_statement, unit_of_work
 from storage import jobs as repo
 
 if TYPE_CHECKING:
@@ -83,9 +83,9 @@ class JobQueue:
 
     def record(self, workspace: Workspace, key: str, function: str, body: dict[str, Any]) -> bool:
         """Record a job; False when one with this key exists already (a retry, a replay)."""
-        with unit_of_work(self._engine) as session:
+        with one_statement(self._engine) as connection:
             added = repo.record_job(
-                session,
+                connection,
                 key=key,
                 enterprise_id=workspace.enterprise_id,
                 team_id=workspace.team_id,

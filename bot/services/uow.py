@@ -9,12 +9,12 @@ from weakref import WeakKeyDictionary
 
 from bot.services.errors import StoreUnavailable
 from storage.errors import StorageUnavailable
-from storage.session import session_scope
+from storage.session import session_scope, statement_scope
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlmodel import Session
 
 UNAVAILABLE = (
@@ -51,5 +51,16 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         _ready(engine)
         with session_scope(engine) as session:
             yield session
+    except StorageUnavailable as exc:
+        raise StoreUnavailable(UNAVAILABLE) from exc
+
+
+@contextmanager
+def one_statement(engine: Engine) -> Iterator[Connection]:
+    """`unit_of_work` for a single statement on a plain connection (`statement_scope`)."""
+    try:
+        _ready(engine)
+        with statement_scope(engine) as connection:
+            yield connection
     except StorageUnavailable as exc:
         raise StoreUnavailable(UNAVAILABLE) from exc

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, event, make_url
 
-from storage.engine import default_database_url, is_sqlite, make_engine
+from storage.engine import URGENT_OPTION, default_database_url, is_sqlite, make_engine
 from storage.errors import StorageUnavailable
 
 
@@ -75,6 +76,67 @@ def test_a_write_lock_not_had_within_the_busy_timeout_is_a_store_outage(tmp_path
         holder.cursor().execute("BEGIN IMMEDIATE")  # someone holds the lock past busy_timeout
         with pytest.raises(StorageUnavailable, match="database is locked"), engine.begin() as c:
             c.exec_driver_sql("SELECT 1")
+    finally:
+        holder.close()
+        engine.dispose()
+
+
+def test_postgresql_commits_do_not_wait_for_the_disk_unless_the_url_says_so(engine: Engine) -> None:
+    """PostgreSQL's counterpart of synchronous=NORMAL, set for every connection; the URL's own
+    libpq options still apply (this run's private schema is one) and win over RoomBot's."""
+    if is_sqlite(engine):
+        pytest.skip("a PostgreSQL setting; SQLite's synchronous=NORMAL is checked above")
+    url = engine.url.render_as_string(hide_password=False)
+
+    def show(engine: Engine, setting: str) -> object:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql(f"SHOW {setting}").scalar()
+
+    assert show(engine, "synchronous_commit") == "off"
+    assert "roombot_test_" in str(show(engine, "search_path"))
+    given = make_url(url)
+    options = f"{given.query.get('options', '')} -c synchronous_commit=on".strip()
+    operators = make_engine(given.update_query_dict({"options": options}).render_as_string(False))
+    try:
+        assert show(operators, "synchronous_commit") == "on"
+        assert "roombot_test_" in str(show(operators, "search_path"))
+    finally:
+        operators.dispose()
+
+
+def test_an_urgent_transaction_waits_for_the_write_lock_and_leaves_the_timeout_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """The ack's job insert asks for the lock often instead of sleeping SQLite's long steps;
+    it still waits for a holder (here 0.3 s), and the connection keeps its busy_timeout."""
+    engine = make_engine(default_database_url(tmp_path))
+    holder = engine.raw_connection()
+    holder.cursor().execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, holder.rollback)
+    release.start()
+    try:
+        with engine.connect().execution_options(**{URGENT_OPTION: True}) as connection:
+            with connection.begin():
+                connection.exec_driver_sql("CREATE TABLE t (x)")
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 20000
+    finally:
+        release.join()
+        holder.close()
+        engine.dispose()
+
+
+def test_an_urgent_transaction_not_given_the_lock_within_the_busy_timeout_is_an_outage(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(default_database_url(tmp_path))
+    event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA busy_timeout=200"))  # quick
+    holder = engine.raw_connection()
+    try:
+        holder.cursor().execute("BEGIN IMMEDIATE")
+        urgent = engine.connect().execution_options(**{URGENT_OPTION: True})
+        with pytest.raises(StorageUnavailable, match="database is locked"), urgent.begin():
+            urgent.exec_driver_sql("SELECT 1")
+        urgent.close()
     finally:
         holder.close()
         engine.dispose()

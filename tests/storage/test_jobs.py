@@ -10,16 +10,17 @@ from sqlalchemy import Engine
 
 from storage import jobs
 from storage.models import JobRow
-from storage.session import session_scope
+from storage.session import session_scope, statement_scope
+from tests.support.sql import statements
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
 
 
 def record(engine: Engine, key: str, now: datetime = NOW) -> int | None:
-    with session_scope(engine) as session:
+    with statement_scope(engine) as connection:
         return jobs.record_job(
-            session,
+            connection,
             key=key,
             enterprise_id="",
             team_id="T1",
@@ -27,6 +28,14 @@ def record(engine: Engine, key: str, now: datetime = NOW) -> int | None:
             body='{"text": "extend #1 by 1h"}',
             now=now,
         )
+
+
+def test_recording_a_job_is_one_statement(engine: Engine) -> None:
+    """The ack waits for it: no ORM session, no per-transaction settings (PostgreSQL runs it
+    in autocommit, with synchronous_commit off for the whole engine)."""
+    with statements(engine) as seen:
+        record(engine, "T1/trigger:9/run_command")
+    assert seen == ["INSERT INTO job"]
 
 
 def claim(engine: Engine, owner: str, now: datetime = NOW, limit: int = 10) -> list[JobRow]:
