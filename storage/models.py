@@ -6,6 +6,7 @@ treat NULLs as distinct and would let one user get two identities.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Final
 
@@ -42,6 +43,11 @@ ACTIVE: Final = "active"
 DELETED: Final = "deleted"
 ROOM_STATES: Final = (CREATING, ACTIVE, DELETED)
 ROLES: Final = ("Presenter", "Attendee", "Consumer", "Collaborator")
+
+
+def new_join_key() -> str:
+    """A room's join key: 16 random bytes, URL-safe (22 characters)."""
+    return secrets.token_urlsafe(16)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -83,6 +89,7 @@ class RoomRow(StorageTable, table=True):
         UniqueConstraint("enterprise_id", "team_id", "number"),
         UniqueConstraint("enterprise_id", "team_id", "creation_key"),
         UniqueConstraint("acs_room_id"),
+        Index("uq_room_join_key", "join_key", unique=True),
         CheckConstraint(_one_of("state", ROOM_STATES), name="state"),
         Index("ix_room_workspace_state", "enterprise_id", "team_id", "state"),
         Index("ix_room_workspace_title_key", "enterprise_id", "team_id", "title_key"),
@@ -98,6 +105,9 @@ class RoomRow(StorageTable, table=True):
     number: int  # the short reference users type ("#12"), unique per workspace
     creation_key: str  # one per create request, so a double submit finds the first room
     acs_room_id: str | None = None  # None until ACS has created the room
+    # The room's join link is <ROOMBOT_PUBLIC_URL>/r/<join_key>: random, so a link reveals
+    # nothing (not the ACS room ID, not the number) and cannot be guessed from another.
+    join_key: str = Field(default_factory=new_join_key)
     title: str
     # title.casefold(): SQL lower() is ASCII-only on SQLite, so match in Python's terms.
     title_key: str

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, delete, select, update
 
 from storage.dialects import upsert_insert
 from storage.errors import StorageUnavailable
-from storage.models import ACTIVE, CREATING, RoomRow
+from storage.models import ACTIVE, CREATING, RoomRow, new_join_key
 from storage.room_rows import in_workspace, lock_room
 from storage.timestamps import require_utc
 
@@ -62,7 +62,7 @@ def reserve_room(
         existing = _find_by_creation_key(session, **workspace, creation_key=creation_key)
         if existing is not None:
             return existing, False
-        row = _insert_with_next_number(session, values)
+        row = _insert_with_next_number(session, values | {"join_key": new_join_key()})
         if row is not None:
             return row, True
     raise StorageUnavailable("could not reserve a room number: too many concurrent reservations")

@@ -7,12 +7,19 @@ import sys
 from pathlib import Path
 from subprocess import PIPE
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from storage.engine import default_database_url, make_engine
-from storage.migrate import current_revision, ensure_schema, head_revision, upgrade
+from storage.migrate import (
+    alembic_config,
+    current_revision,
+    ensure_schema,
+    head_revision,
+    upgrade,
+)
 from storage.models import metadata
 
 APP_TABLES = {"acs_identity", "room", "room_member"}
@@ -39,8 +46,47 @@ def test_the_migrated_schema_names_its_constraints_by_the_convention(engine: Eng
     )
 
 
+def test_rooms_made_before_join_keys_each_get_their_own_and_keep_their_rosters(
+    empty_database_url: str,
+) -> None:
+    """0005 gives every existing room a distinct random join key, in place: a rebuilt room
+    table would have taken its members with it (ON DELETE CASCADE)."""
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0004_jobs")
+        with engine.begin() as connection:
+            for number in (1, 2, 3):
+                connection.execute(text(_OLD_ROOM), {"number": number, "key": f"k{number}"})
+            connection.execute(text(_OLD_MEMBER))
+        upgrade(engine)
+        with engine.connect() as connection:
+            keys = connection.execute(text("SELECT join_key FROM room")).scalars().all()
+            members = connection.execute(text("SELECT count(*) FROM room_member")).scalar()
+    finally:
+        engine.dispose()
+    assert members == 1
+    assert len(set(keys)) == 3
+    assert all(isinstance(k, str) and len(k) == 22 for k in keys)
+
+
+_OLD_ROOM = (
+    "INSERT INTO room (enterprise_id, team_id, number, creation_key, title, title_key, "
+    "organizer_id, valid_from, valid_until, pstn_dial_out_enabled, state, created_at, updated_at)"
+    " VALUES ('', 'T1', :number, :key, 't', 't', 'U1', '2026-12-07 09:00:00+00:00', "
+    "'2026-12-07 10:00:00+00:00', false, 'active', '2026-12-07 08:00:00+00:00', "
+    "'2026-12-07 08:00:00+00:00')"
+)
+_OLD_MEMBER = (
+    "INSERT INTO room_member (room_id, slack_user_id, acs_user_id, role, added_at) "
+    "SELECT min(id), 'U2', '8:acs:x', 'Attendee', '2026-12-07 08:00:00+00:00' FROM room"
+)
+
+
 def test_a_migrated_database_is_at_head(engine: Engine) -> None:
-    assert current_revision(engine) == head_revision() == "0004_jobs"
+    assert current_revision(engine) == head_revision() == "0005_join_keys"
 
 
 def test_an_empty_database_has_no_revision(empty_database_url: str) -> None:
