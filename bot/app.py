@@ -53,6 +53,7 @@ from bot.services.assembly import Rules, assemble_services
 from bot.services.clock import Clock, utc_now
 from bot.services.health import Check, HealthCheck
 from bot.services.job_queue import JobQueue
+from bot.services.join_links import JoinLinks
 from bot.services.ports import IdentityGateway, RoomsGateway
 from bot.slack_posts.audit_channel import attach_audit_channel
 from slack_standin.bolt_sender import IdleExecutor, LocalSlack
@@ -115,6 +116,7 @@ def build_services(
             default_timezone=settings.roombot_timezone,
             reminder_leads=settings.roombot_reminders,
             audit_retention_days=settings.roombot_audit_retention_days,
+            join_links=JoinLinks(settings.roombot_public_url, settings.roombot_join_url),
         ),
         clock=clock,
         database_may_wait=database_may_wait,

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from string import Formatter
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -32,7 +34,14 @@ EXPECTATIONS = {
     "ROOMBOT_RECONCILE_MINUTES": "a whole number of minutes (0 turns periodic runs off)",
     "PORT": "a TCP port number between 1 and 65535",
     "SLACK_API_URL": "an http(s) URL ending in /api/",
+    "ROOMBOT_PUBLIC_URL": "the https address Slack users reach RoomBot at, e.g. "
+    "https://roombot.example.com",
+    "ROOMBOT_SESSION_SECRET": "a random string of at least 32 characters "
+    "(python -c 'import secrets; print(secrets.token_urlsafe(32))')",
+    "ROOMBOT_JOIN_URL": "a URL template such as https://calls.example.com/join?room={acs_room_id}",
 }
+SESSION_SECRET_MIN = 32
+JOIN_URL_FIELDS = frozenset({"acs_room_id", "key"})
 
 
 def parse_lead_time(text: str) -> timedelta:
@@ -80,6 +89,12 @@ class Settings(BaseSettings):
     # How long a worker holds a job before any other may take it again (it renews while alive).
     roombot_job_lease_seconds: float = Field(default=30.0, ge=0.5, le=3600)
     port: int = Field(default=3000, ge=1, le=65535)
+    # Joining from Slack: the https address people reach RoomBot at (its join page is
+    # <ROOMBOT_PUBLIC_URL>/r/<key>), the secret its session cookies and personal links are
+    # signed with, and optionally an organisation's own ACS calling app to send Join to.
+    roombot_public_url: str | None = None
+    roombot_session_secret: SecretStr | None = None
+    roombot_join_url: str | None = None
 
     @field_validator("roombot_reminders", mode="before")
     @classmethod
@@ -117,6 +132,9 @@ class Settings(BaseSettings):
         "database_url",
         "roombot_audit_channel",
         "roombot_audit_retention_days",
+        "roombot_public_url",
+        "roombot_session_secret",
+        "roombot_join_url",
         mode="before",
     )
     @classmethod
@@ -128,6 +146,44 @@ class Settings(BaseSettings):
     def _api_url(cls, value: str) -> str:
         if not re.match(r"^https?://[^/]+/.*api/$", value):
             raise ValueError(f"{value!r} does not end in /api/")
+        return value
+
+    @field_validator("roombot_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or parts.query
+            or parts.fragment
+        ):
+            raise ValueError(f"{value!r} is not an http(s) address without query or fragment")
+        return value.strip().rstrip("/")
+
+    @field_validator("roombot_session_secret")
+    @classmethod
+    def _session_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < SESSION_SECRET_MIN:
+            raise ValueError(f"is shorter than {SESSION_SECRET_MIN} characters")
+        return value
+
+    @field_validator("roombot_join_url")
+    @classmethod
+    def _join_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        names = {name for _, name, _, _ in Formatter().parse(value) if name is not None}
+        if (
+            not names
+            or not names <= JOIN_URL_FIELDS
+            or not value.startswith(("https://", "http://"))
+        ):
+            raise ValueError(
+                f"{value!r} is not an http(s) template using {{acs_room_id}} or {{key}}"
+            )
         return value
 
     # --- derived values -------------------------------------------------------------------
@@ -144,6 +200,13 @@ class Settings(BaseSettings):
 
     @property
     def oauth_enabled(self) -> bool:
+        """Multi-workspace installs: the client ID and secret without a bot token. With
+        SLACK_BOT_TOKEN set, RoomBot stays single-workspace and uses them only for sign-in."""
+        return self.sign_in_configured and self.slack_bot_token is None
+
+    @property
+    def sign_in_configured(self) -> bool:
+        """Sign in with Slack (the join page) needs the app's client ID and secret."""
         return bool(self.slack_client_id and self.slack_client_secret)
 
     def require(self, *names: str) -> None:

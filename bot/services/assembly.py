@@ -5,13 +5,14 @@ every attempt reaches the audit trail and the reminder planner. The composition 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.services.audit.trail import AuditTrail
 from bot.services.container import Services
 from bot.services.event_ledger import EventLedger
 from bot.services.identities import IdentityService
+from bot.services.join_links import JoinLinks
 from bot.services.reconcile.reconciler import Reconciler
 from bot.services.reminders.delivery import ReminderService
 from bot.services.reminders.planner import ReminderPlanner
@@ -42,6 +43,7 @@ class Rules:
     default_timezone: ZoneInfo
     reminder_leads: tuple[timedelta, ...]
     audit_retention_days: int | None  # None: kept for ever
+    join_links: JoinLinks = field(default_factory=JoinLinks)
 
 
 def assemble_services(
@@ -67,6 +69,7 @@ def assemble_services(
         default_timezone=rules.default_timezone,
         closers=closers,
         events=EventLedger(engine=engine, clock=clock),
+        join_links=rules.join_links,
     )
     _add_reminders(services, engine, rooms, rules)
     _add_audit(services, engine, rules)

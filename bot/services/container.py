@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.services.join_links import JoinLinks
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -28,6 +30,7 @@ class Services:
     admins: frozenset[str] = frozenset()  # ROOMBOT_ADMINS, on top of workspace admins/owners
     default_timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     closers: list[Callable[[], None]] = field(default_factory=list)
+    join_links: JoinLinks = field(default_factory=JoinLinks)  # none: cards offer no Join
     events: EventLedger | None = None  # None: every event delivery is taken as the first
     reminders: ReminderService | None = None  # what the reminder loop uses
     audit: AuditTrail | None = None  # None: nothing is recorded, /room audit says so

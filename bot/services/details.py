@@ -28,5 +28,6 @@ def to_details(workspace: Workspace, row: RoomRow, members: Sequence[RoomMemberR
         pstn_dial_out_enabled=row.pstn_dial_out_enabled,
         state=RoomState(row.state),
         members=tuple(Member(m.slack_user_id, m.acs_user_id, Role(m.role)) for m in members),
+        join_key=row.join_key,
         store_id=row.id,
     )

@@ -92,6 +92,7 @@ class RoomDetails:
     pstn_dial_out_enabled: bool
     state: RoomState
     members: tuple[Member, ...]
+    join_key: str = ""  # the slug of its join link (/r/<key>); "" for a room not yet stored
     # The store's own key for the room, when it was read from the store: what happens beside a
     # change (its reminders) is written without looking the room up again. Not part of what
     # the room is: two snapshots of one room compare equal with or without it.

@@ -28,6 +28,9 @@ ALL_VARIABLES = [
     "ROOMBOT_REMINDER_POLL_SECONDS",
     "ROOMBOT_TIMEZONE",
     "ROOMBOT_AUDIT_RETENTION_DAYS",
+    "ROOMBOT_PUBLIC_URL",
+    "ROOMBOT_SESSION_SECRET",
+    "ROOMBOT_JOIN_URL",
     "PORT",
 ]
 
@@ -76,6 +79,12 @@ def test_reminder_lead_times_accept_every_unit_and_sort_longest_first(
         ("ROOMBOT_AUDIT_RETENTION_DAYS", "0"),
         ("ROOMBOT_WORK_PROCESSES", "-1"),
         ("ROOMBOT_WORK_PROCESSES", "many"),
+        ("ROOMBOT_PUBLIC_URL", "roombot.example.com"),
+        ("ROOMBOT_PUBLIC_URL", "https://roombot.example.com/?x=1"),
+        ("ROOMBOT_SESSION_SECRET", "too-short"),
+        ("ROOMBOT_JOIN_URL", "https://calls.example.com/join"),
+        ("ROOMBOT_JOIN_URL", "https://calls.example.com/{room}"),
+        ("ROOMBOT_JOIN_URL", "calls.example.com/{key}"),
     ],
 )
 def test_a_malformed_value_is_reported_in_one_line_naming_its_variable(
@@ -135,3 +144,29 @@ def test_dot_env_example_documents_every_setting() -> None:
     example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
     documented = {line.split("=")[0] for line in example.splitlines() if "=" in line[:40]}
     assert {name.upper() for name in Settings.model_fields} <= documented
+
+
+def test_the_public_url_loses_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROOMBOT_PUBLIC_URL", "https://roombot.example.com/")
+    assert load_settings().roombot_public_url == "https://roombot.example.com"
+
+
+def test_a_short_session_secret_is_refused_without_showing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ROOMBOT_SESSION_SECRET", "hunter2-hunter2")
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+    assert "hunter2" not in caught.value.message
+
+
+def test_with_a_bot_token_the_client_id_and_secret_only_sign_people_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Setting them for Sign in with Slack must not turn a single-workspace install into a
+    multi-workspace one."""
+    monkeypatch.setenv("SLACK_CLIENT_ID", "111.222")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "client-secret")
+    assert (load_settings().oauth_enabled, load_settings().sign_in_configured) == (True, True)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    assert (load_settings().oauth_enabled, load_settings().sign_in_configured) == (False, True)

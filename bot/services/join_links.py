@@ -1,0 +1,34 @@
+"""Where a room's Join button leads: RoomBot's own join page, or an organisation's own ACS
+calling app (`ROOMBOT_JOIN_URL`), or nowhere while neither is configured."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from bot.services.domain import RoomDetails
+
+JOIN_PATH = "/r/"
+
+
+@dataclass(frozen=True)
+class JoinLinks:
+    public_url: str | None = None  # ROOMBOT_PUBLIC_URL, without a trailing slash
+    template: str | None = None  # ROOMBOT_JOIN_URL, with {acs_room_id} and/or {key}
+
+    def url_for(self, room: RoomDetails) -> str | None:
+        """The room's join link; None when RoomBot has no address to give (no Join button)."""
+        if self.template is not None:
+            return self.template.format(
+                acs_room_id=quote(room.acs_room_id, safe=""), key=room.join_key
+            )
+        if self.public_url is not None:
+            return f"{self.public_url}{JOIN_PATH}{room.join_key}"
+        return None
+
+    @property
+    def serves_own_page(self) -> bool:
+        """RoomBot serves /r/<key> itself unless Join points at another app."""
+        return self.template is None
