@@ -62,6 +62,7 @@ class ReminderLoop(BackgroundLoop):
         super().__init__()
         self._reminders: ReminderService = services.reminders
         self._client_for = client_for
+        self._links = services.join_links
         self._clock = clock
         self.poll_seconds, self.owner_id = poll_seconds, owner_id
         self.lease, self.batch = timedelta(seconds=lease_seconds), batch
@@ -121,10 +122,10 @@ class ReminderLoop(BackgroundLoop):
             self._reminders.failed(reminder, self.owner_id, SlackFailure("no_installation"))
             return
         if isinstance(step, Gone):
-            show_gone(client, step.room, self._clock())
+            show_gone(client, step.room, self._clock(), self._links)
             self._reminders.skipped(reminder, self.owner_id, "the room is gone from ACS")
             return
-        self._reminders.sent(reminder, self.owner_id, post_notice(client, step))
+        self._reminders.sent(reminder, self.owner_id, post_notice(client, step, self._links))
 
     def _retry_or_give_up(self, reminder: Reminder, failure: SlackFailure) -> None:
         retry_at = self._reminders.failed(reminder, self.owner_id, failure)

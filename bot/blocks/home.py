@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
 from bot.blocks.kit import VIEW_BLOCKS_MAX, Json, actions, button, context, divider, header, section
-from bot.blocks.summary import room_buttons, summary_line
+from bot.blocks.summary import NO_JOIN, room_buttons, summary_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
     from bot.services.domain import RoomDetails
+    from bot.services.join_links import JoinLinks
 
 _EMPTY_HINTS: Final = {
     "Open now": "No room is open right now.",
@@ -31,6 +32,7 @@ def app_home(
     now: datetime,
     is_admin: bool,
     admin_section: list[Json] | None = None,
+    links: JoinLinks = NO_JOIN,
 ) -> Json:
     """A `type: home` view for views.publish; never more than Slack's 100 blocks."""
     admin = _admin_blocks(admin_section) if is_admin else []
@@ -41,7 +43,8 @@ def app_home(
     for index, (name, rooms) in enumerate(groups.items()):
         # A fair share per group, so a crowd of open rooms cannot hide every upcoming one;
         # whatever a group leaves unused goes to the groups after it.
-        rows, used = _rows(rooms, now=now, budget=budget // (len(groups) - index))
+        share = budget // (len(groups) - index)
+        rows, used = _rows(rooms, now=now, budget=share, links=links)
         budget -= used
         blocks += _group(name, rows, hidden=len(rooms) - len(rows))
     return {"type": "home", "blocks": blocks + admin}
@@ -59,13 +62,13 @@ def _top_blocks() -> list[Json]:
 
 
 def _rows(
-    rooms: Sequence[RoomDetails], *, now: datetime, budget: int
+    rooms: Sequence[RoomDetails], *, now: datetime, budget: int, links: JoinLinks
 ) -> tuple[list[list[Json]], int]:
     """As many rooms' rows as fit in `budget` blocks, and how many blocks they take."""
     rows: list[list[Json]] = []
     used = 0
     for room in rooms:
-        row = _room_row(room, now)
+        row = _room_row(room, now, links)
         if used + len(row) > budget:
             break
         rows.append(row)
@@ -82,8 +85,8 @@ def _group(name: str, rows: list[list[Json]], *, hidden: int) -> list[Json]:
     return blocks
 
 
-def _room_row(room: RoomDetails, now: datetime) -> list[Json]:
-    buttons = room_buttons(room, now)
+def _room_row(room: RoomDetails, now: datetime, links: JoinLinks) -> list[Json]:
+    buttons = room_buttons(room, now, links)
     row = [section(summary_line(room, now))]
     return [*row, actions(buttons)] if buttons else row
 

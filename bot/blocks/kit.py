@@ -79,8 +79,10 @@ def button(
     label: str,
     style: str | None = None,
     confirm: Json | None = None,
+    url: str | None = None,
 ) -> Json:
-    """A button; `label` is read by screen readers instead of the (often terse) text."""
+    """A button; `label` is read by screen readers instead of the (often terse) text. With
+    `url`, Slack opens it in the browser and still sends the click as block_actions."""
     element: Json = {
         "type": "button",
         "text": plain(text, BUTTON_TEXT_MAX),
@@ -92,6 +94,8 @@ def button(
         element["style"] = style
     if confirm is not None:
         element["confirm"] = confirm
+    if url is not None:
+        element["url"] = url
     return element
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
 from bot.blocks.kit import Json, actions, button, context, message, section
-from bot.blocks.summary import title_text
+from bot.blocks.summary import NO_JOIN, join_buttons, title_text
 from bot.blocks.text import mention, slack_date
 from bot.services.reminders.rules import Kind, Notice
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from datetime import timedelta
 
     from bot.services.domain import RoomDetails
+    from bot.services.join_links import JoinLinks
 
 _TITLE_MAX: Final = 150
 _EXTEND: Final = {"1h": ("+1 h", "1 hour"), "1d": ("+1 d", "1 day"), "7d": ("+7 d", "7 days")}
@@ -34,13 +35,15 @@ def _count(number: int, unit: str) -> str:
     return f"{number} {unit}" + ("" if number == 1 else "s")
 
 
-def reminder_message(notice: Notice) -> Json:
-    """The message for a due notice, in the room's channel (or the organizer's DM)."""
+def reminder_message(notice: Notice, links: JoinLinks = NO_JOIN) -> Json:
+    """The message for a due notice, in the room's channel (or the organizer's DM); while
+    the room is open it carries Join."""
+    join = join_buttons(notice.room, notice.now, links)
     if notice.kind is Kind.OPEN:
-        return _open_message(notice)
+        return _open_message(notice, join)
     if notice.kind is Kind.EXPIRED:
         return expired_note(notice, with_buttons=True)
-    return _expiring_message(notice)
+    return _expiring_message(notice, join)
 
 
 def _name(room: RoomDetails) -> str:
@@ -51,7 +54,7 @@ def _late(notice: Notice, what: str = "reminder") -> str:
     return f" _This {what} is late._" if notice.late_by else ""
 
 
-def _expiring_message(notice: Notice) -> Json:
+def _expiring_message(notice: Notice, join: list[Json]) -> Json:
     room, now = notice.room, notice.now
     when = slack_date(room.valid_until)
     if now >= room.valid_until:
@@ -59,17 +62,18 @@ def _expiring_message(notice: Notice) -> Json:
     else:
         left = spoken(room.valid_until - now)
         text = f":hourglass_flowing_sand: {_name(room)} expires in {left}, {when}."
-    return _with_extend(text + _late(notice), room)
+    return _with_extend(text + _late(notice), room, join)
 
 
-def _open_message(notice: Notice) -> Json:
+def _open_message(notice: Notice, join: list[Json]) -> Json:
     room, until = notice.room, slack_date(notice.room.valid_until)
     if notice.late_by:
         since = f"opened {spoken(notice.now - room.valid_from)} ago"
         text = f":door: {_name(room)} {since}; it is open until {until}."
     else:
         text = f":door: {_name(room)} is open now, until {until}."
-    return message(text, [section(text + _late(notice, "notice"))])
+    blocks = [section(text + _late(notice, "notice"))]
+    return message(text, [*blocks, actions(join)] if join else blocks)
 
 
 def expired_note(notice: Notice, *, with_buttons: bool) -> Json:
@@ -93,9 +97,9 @@ def gone_note(room: RoomDetails) -> Json:
     return message(text, [section(text)])
 
 
-def _with_extend(text: str, room: RoomDetails) -> Json:
+def _with_extend(text: str, room: RoomDetails, join: list[Json] | None = None) -> Json:
     who = f"{mention(room.organizer_id)} (the organizer) or a RoomBot admin can extend it."
-    blocks = [section(text), context(who), actions(_extend_buttons(room))]
+    blocks = [section(text), context(who), actions([*(join or []), *_extend_buttons(room)])]
     return message(text, blocks)
 
 

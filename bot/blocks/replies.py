@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Final
 from bot.blocks import ids
 from bot.blocks.kit import MESSAGE_BLOCKS_MAX, Json, actions, button, context, message, section
 from bot.blocks.room_card import room_card
-from bot.blocks.summary import summary_line, title_text
+from bot.blocks.summary import NO_JOIN, summary_line, title_text
 from bot.blocks.text import escape, mention
+from bot.services.domain import RoomState
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
     from bot.services.domain import RoomDetails
+    from bot.services.join_links import JoinLinks
 
 # A heading and a "…and N more" line take two of the message's blocks.
 _LIST_ROWS_MAX: Final = MESSAGE_BLOCKS_MAX - 2
@@ -44,9 +46,31 @@ def _list_row(room: RoomDetails, now: datetime) -> Json:
     return section(summary_line(room, now), accessory=details)
 
 
-def room_details_message(room: RoomDetails, *, now: datetime) -> Json:
+def room_details_message(room: RoomDetails, *, now: datetime, links: JoinLinks = NO_JOIN) -> Json:
     """The room card itself, shown only to the person who asked."""
-    return room_card(room, now=now)
+    return room_card(room, now=now, links=links)
+
+
+def not_invited_message(room: RoomDetails, user_id: str, *, now: datetime) -> Json | None:
+    """What someone who pressed Join is told privately, when the call will not let them in;
+    None when it will (Slack has opened the join page for them)."""
+    if room.state is RoomState.DELETED:
+        text = f"Room #{room.number} was deleted: there is no call to join."
+    elif now >= room.valid_until:
+        text = f"Room #{room.number} has ended: its call can no longer be joined."
+    elif any(member.slack_user_id == user_id for member in room.members):
+        return None
+    elif user_id == room.organizer_id:
+        text = (
+            f"You organize room #{room.number} but are not on its roster, so its call won't "
+            "let you in: add yourself with *Invite* on its card."
+        )
+    else:
+        text = (
+            f"You're not on the roster of room #{room.number}, so its call won't let you in. "
+            f"Ask {mention(room.organizer_id)} (its organizer) or a RoomBot admin to invite you."
+        )
+    return message(text, [section(text)])
 
 
 def help_message(usage_table: list[tuple[str, str, str]]) -> Json:

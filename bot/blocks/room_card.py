@@ -16,9 +16,11 @@ from bot.blocks.kit import (
     section,
 )
 from bot.blocks.summary import (
+    NO_JOIN,
     ROLE_PLURALS,
     Status,
     fallback_text,
+    join_note,
     room_buttons,
     status_of,
     title_text,
@@ -29,11 +31,19 @@ from bot.services.domain import Role, RoomDetails
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from bot.services.join_links import JoinLinks
+
 # Room for each role's "*Presenters (12)*: " prefix and the newline between role lines.
 _ROLE_LINE_OVERHEAD: Final = 40
 
 
-def room_card(room: RoomDetails, *, now: datetime, deleted_by: str | None = None) -> Json:
+def room_card(
+    room: RoomDetails,
+    *,
+    now: datetime,
+    deleted_by: str | None = None,
+    links: JoinLinks = NO_JOIN,
+) -> Json:
     """`{"text", "blocks"}` for chat.postMessage / chat.update / respond."""
     status = status_of(room, now)
     blocks = [
@@ -44,7 +54,10 @@ def room_card(room: RoomDetails, *, now: datetime, deleted_by: str | None = None
     ]
     if status is Status.DELETED:
         blocks.append(context(_deleted_note(deleted_by)))
-    buttons = room_buttons(room, now)
+    note = join_note(room, now, links)
+    if note is not None:
+        blocks.append(context(note))
+    buttons = room_buttons(room, now, links)
     if buttons:
         blocks.append(actions(buttons, block_id=ids.CARD_ACTIONS))
     return {"text": fallback_text(room, now), "blocks": blocks}

@@ -9,6 +9,7 @@ from bot.blocks import ids
 from bot.blocks.kit import Json, button, confirm_dialog
 from bot.blocks.text import one_line, safe, slack_date
 from bot.services.domain import Role, RoomDetails, RoomState
+from bot.services.join_links import JoinLinks
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -20,6 +21,7 @@ ROLE_PLURALS: Final = {
     Role.COLLABORATOR: "Collaborators",
 }
 SUMMARY_TITLE_MAX: Final = 80
+NO_JOIN: Final = JoinLinks()  # nowhere to send Join: no Join button
 
 
 class Status(StrEnum):
@@ -73,14 +75,45 @@ def fallback_text(room: RoomDetails, now: datetime) -> str:
     )
 
 
-def room_buttons(room: RoomDetails, now: datetime) -> list[Json]:
-    """The card's buttons for the room's status: none once deleted or while being created."""
+def room_buttons(room: RoomDetails, now: datetime, links: JoinLinks = NO_JOIN) -> list[Json]:
+    """The card's buttons for the room's status: none once deleted or while being created;
+    Join first, and only while the room is open (ACS refuses a join outside its window)."""
     status = status_of(room, now)
     if status is Status.ENDED:
         return [*_extend_buttons(room), _delete_button(room)]
     if status in (Status.UPCOMING, Status.OPEN):
-        return [*_manage_buttons(room), *_extend_buttons(room), _delete_button(room)]
+        join = join_buttons(room, now, links)
+        return [*join, *_manage_buttons(room), *_extend_buttons(room), _delete_button(room)]
     return []
+
+
+def join_note(room: RoomDetails, now: datetime, links: JoinLinks = NO_JOIN) -> str | None:
+    """What stands in for Join outside the room's window, where there is a Join to offer."""
+    if links.url_for(room) is None:
+        return None
+    status = status_of(room, now)
+    if status is Status.UPCOMING:
+        return f"Join opens {slack_date(room.valid_from)}."
+    if status is Status.ENDED:
+        return "This room has ended: its call can no longer be joined."
+    return None
+
+
+def join_buttons(room: RoomDetails, now: datetime, links: JoinLinks) -> list[Json]:
+    """The Join button while the room is open and there is somewhere to send it; else none."""
+    url = links.url_for(room)
+    if url is None or status_of(room, now) is not Status.OPEN:
+        return []
+    return [
+        button(
+            "Join",
+            action_id=ids.ROOM_JOIN,
+            value=ids.room_value(room.number),
+            label=f"Join the call of room #{room.number}",
+            style="primary",
+            url=url,
+        )
+    ]
 
 
 def _manage_buttons(room: RoomDetails) -> list[Json]:

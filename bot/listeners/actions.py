@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.blocks import ids
 from bot.blocks.create_modal import CreateDefaults
 from bot.blocks.edit_modal import edit_room_modal, invite_modal
-from bot.blocks.replies import room_details_message
+from bot.blocks.replies import not_invited_message, room_details_message
 from bot.listeners.after_ack import ack_then
 from bot.listeners.create_form import open_create_modal
 from bot.listeners.guard import guarded
@@ -17,6 +17,8 @@ from bot.listeners.home_tab import publish_home
 from bot.listeners.interaction import Interaction, Reply
 from bot.listeners.requester import Requester
 from bot.listeners.room_handlers import apply_change
+from bot.services.attempts import Outcome
+from bot.services.audit.actions import AuditAction
 from bot.services.domain import RoomKey
 from bot.services.errors import InvalidInput
 from bot.services.records import require_live
@@ -101,7 +103,26 @@ def open_invite(it: Interaction, body: dict[str, Any], value: str) -> None:
 
 def details(it: Interaction, body: dict[str, Any], value: str) -> None:
     room = it.services.rooms.get(it.requester.workspace, room_number(value))
-    it.reply(room_details_message(room, now=it.now))
+    it.reply(room_details_message(room, now=it.now, links=it.services.join_links))
+
+
+def join_clicked(it: Interaction, body: dict[str, Any], value: str) -> None:
+    """Join is a URL button: Slack has opened the join page already and tells RoomBot of the
+    click. It is audited, and someone the call would refuse is told why, privately."""
+    workspace, user_id = it.requester.workspace, it.requester.user_id
+    room = it.services.rooms.get(workspace, room_number(value))
+    refusal = not_invited_message(room, user_id, now=it.now)
+    if it.services.audit is not None:
+        it.services.audit.record(
+            workspace,
+            action=AuditAction.JOIN_CLICKED,
+            actor_id=user_id,
+            outcome=Outcome.OK if refusal is None else Outcome.DENIED,
+            room_number=room.number,
+            reason=None if refusal is None else str(refusal["text"]),
+        )
+    if refusal is not None:
+        it.reply(refusal)
 
 
 def create(it: Interaction, body: dict[str, Any], value: str) -> None:
@@ -116,6 +137,7 @@ def register(app: App, services: Services, users: UserDirectory) -> None:
         (ids.ROOM_INVITE_OPEN, open_invite),
         (ids.ROOM_DETAILS_OPEN, details),
         (ids.HOME_CREATE, create),
+        (ids.ROOM_JOIN, join_clicked),
     ]
     for action_id, work in table:
         register_action(app, services, users, (action_id, work))

@@ -32,5 +32,6 @@ def publish_home(client: WebClient, services: Services, requester: Requester) ->
         now=now,
         is_admin=requester.actor.is_admin,
         admin_section=home_section(services, requester),
+        links=services.join_links,
     )
     client.views_publish(user_id=requester.user_id, view=view)

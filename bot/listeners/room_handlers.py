@@ -64,7 +64,7 @@ def announce_created(it: Interaction, room: RoomDetails, is_new: bool, problems:
         posted = post_card(it.client, it.services, room)
         if isinstance(posted, str):
             lines.append(f"I couldn't post its card: {posted}.")
-            it.reply(room_details_message(room, now=it.now))
+            it.reply(room_details_message(room, now=it.now, links=it.services.join_links))
     lines.extend(problems)
     it.tell("\n".join(lines))
 
@@ -88,7 +88,7 @@ def list_rooms(it: Interaction, cmd: ListRooms) -> None:
 
 def show_room(it: Interaction, cmd: ShowRoom) -> None:
     room = it.services.rooms.get(it.requester.workspace, room_key(cmd.room))
-    it.reply(room_details_message(room, now=it.now))
+    it.reply(room_details_message(room, now=it.now, links=it.services.join_links))
 
 
 def show_help(it: Interaction, cmd: ShowHelp) -> None:

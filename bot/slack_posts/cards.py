@@ -77,7 +77,7 @@ def post_card(client: WebClient, services: Services, room: RoomDetails) -> RoomD
     """Post the card to the room's channel; returns the room with its card, or why it failed."""
     if not room.channel_id:
         return "no channel was chosen"
-    card = room_card(room, now=services.clock())
+    card = room_card(room, now=services.clock(), links=services.join_links)
     try:
         response = post_paced(client, room.channel_id, **card)
     except SlackApiError as exc:
@@ -110,7 +110,7 @@ def refresh_card(
     not raised: the change itself already happened."""
     if not (room.channel_id and room.card_ts):
         return
-    card = room_card(room, now=services.clock(), deleted_by=deleted_by)
+    card = room_card(room, now=services.clock(), deleted_by=deleted_by, links=services.join_links)
     try:
         client.chat_update(channel=room.channel_id, ts=room.card_ts, **card)
         if note:

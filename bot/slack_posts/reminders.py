@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.reminder import expired_note, gone_note, reminder_message
 from bot.blocks.room_card import room_card
+from bot.blocks.summary import NO_JOIN
 from bot.services.reminders.rules import Kind, Notice, SlackFailure, dm_target
 
 if TYPE_CHECKING:
@@ -20,26 +21,41 @@ if TYPE_CHECKING:
 
     from bot.blocks.kit import Json
     from bot.services.domain import RoomDetails
+    from bot.services.join_links import JoinLinks
 
 log = logging.getLogger(__name__)
 
 
-def post_notice(client: WebClient, notice: Notice) -> str:
-    """Deliver `notice`; returns the id of the channel (or DM) it reached."""
+def post_notice(client: WebClient, notice: Notice, links: JoinLinks = NO_JOIN) -> str:
+    """Deliver `notice`; returns the id of the channel (or DM) it reached. When the room
+    opens and when it expires, its card changes too (Join appears, then goes)."""
     if notice.kind is Kind.EXPIRED:
-        return _post_expired(client, notice)
-    message = reminder_message(notice)
+        return _post_expired(client, notice, links)
+    if notice.kind is Kind.OPEN:
+        _refresh_card(client, notice.room, notice.now, links)
+    message = reminder_message(notice, links)
     return _post_or_dm(client, notice.room, message, message, broadcast=True)
 
 
-def _post_expired(client: WebClient, notice: Notice) -> str:
+def _refresh_card(client: WebClient, room: RoomDetails, now: datetime, links: JoinLinks) -> None:
+    """Best effort: the notice that follows says the same, and reaches a DM if need be."""
+    if not (room.channel_id and room.card_ts):
+        return
+    try:
+        card = room_card(room, now=now, links=links)
+        client.chat_update(channel=room.channel_id, ts=room.card_ts, **card)
+    except SlackApiError as exc:
+        log.warning("could not update the card of room #%s: %s", room.number, failure_of(exc))
+
+
+def _post_expired(client: WebClient, notice: Notice, links: JoinLinks) -> str:
     room = notice.room
     in_dm = expired_note(notice, with_buttons=True)
     if not (room.channel_id and room.card_ts):
         return _post_or_dm(client, room, in_dm, in_dm, broadcast=False)
     try:
         client.chat_update(
-            channel=room.channel_id, ts=room.card_ts, **room_card(room, now=notice.now)
+            channel=room.channel_id, ts=room.card_ts, **room_card(room, now=notice.now, links=links)
         )
     except SlackApiError as exc:
         if dm_target(failure_of(exc).error, room) is None:
@@ -78,13 +94,16 @@ def _dm(client: WebClient, room: RoomDetails, message: Json) -> str:
     return str(response["channel"])
 
 
-def show_gone(client: WebClient, room: RoomDetails, now: datetime) -> None:
+def show_gone(
+    client: WebClient, room: RoomDetails, now: datetime, links: JoinLinks = NO_JOIN
+) -> None:
     """Turn the card of a room ACS no longer has into its deleted state, with a note why.
     Best effort: the room is already marked deleted, whatever Slack says."""
     if not (room.channel_id and room.card_ts):
         return
     try:
-        client.chat_update(channel=room.channel_id, ts=room.card_ts, **room_card(room, now=now))
+        card = room_card(room, now=now, links=links)
+        client.chat_update(channel=room.channel_id, ts=room.card_ts, **card)
         client.chat_postMessage(channel=room.channel_id, thread_ts=room.card_ts, **gone_note(room))
     except SlackApiError as exc:
         log.warning("could not update the card of room #%s: %s", room.number, failure_of(exc))

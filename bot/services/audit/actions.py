@@ -19,6 +19,7 @@ class AuditAction(StrEnum):
     INSTALLATION_REMOVED = "installation.removed"
     AUDIT_READ = "audit.read"
     AUDIT_EXPORTED = "audit.exported"
+    JOIN_CLICKED = "room.join_clicked"  # someone pressed Join (Slack then opened the page)
 
 
 KNOWN_ACTIONS: Final = tuple(str(a) for a in (*Action, *AuditAction))
@@ -40,6 +41,7 @@ SHORT_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "install": (AuditAction.INSTALLATION_ADDED, AuditAction.INSTALLATION_REMOVED),
     "audit": (AuditAction.AUDIT_READ, AuditAction.AUDIT_EXPORTED),
     "reconcile": (Action.ROOM_RECONCILED,),
+    "join": (AuditAction.JOIN_CLICKED,),
 }
 
 

@@ -3,7 +3,10 @@ room first, and says so when it is late."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+
+from slack_sdk import WebClient
 
 from bot.background.reminder_loop import ReminderLoop
 from bot.blocks.text import slack_date
@@ -11,6 +14,7 @@ from bot.services.access import Actor
 from bot.services.attempts import Action, Attempt, Outcome
 from bot.services.container import Services
 from bot.services.domain import RoomKey, RoomState
+from bot.services.join_links import JoinLinks
 from bot.services.reminders.rules import Skip
 from slack_standin import RunningStandin
 from storage import rooms as room_repo
@@ -110,6 +114,21 @@ def test_a_room_that_opens_later_gets_an_open_notice_when_it_opens(
     posted = posts(standin.calls())[-1]
     assert f"Room #{room.number} *Design review* is open now" in posted["text"]
     assert posted["thread_ts"] == room.card_ts
+
+
+def test_when_a_room_opens_its_card_gains_join_and_the_open_notice_carries_it(
+    rooms: Rooms, services: Services, client: WebClient, clock: ManualClock, standin: RunningStandin
+) -> None:
+    services.join_links = JoinLinks(public_url="https://roombot.example.com")
+    worker = ReminderLoop(services, lambda _ws: client, clock=clock, poll_seconds=1, owner_id="w")
+    room = rooms.open(2 * DAY, starts_in=3 * HOUR)
+    clock.set(room.valid_from)
+    assert worker.run_once() == 1
+    update = standin.wait_for("chat.update").args
+    assert (update["channel"], update["ts"]) == (GENERAL, room.card_ts)
+    join = f"https://roombot.example.com/r/{rooms.get(room).join_key}"
+    assert join in json.dumps(update["blocks"])
+    assert join in json.dumps(posts(standin.calls())[-1]["blocks"])
 
 
 def test_at_expiry_the_card_turns_expired_and_a_note_goes_in_the_thread(
