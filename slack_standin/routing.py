@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from slack_standin.calls import CallLog, SlackCall
 from slack_standin.checks.methods import refuse_unmet_rules
-from slack_standin.methods import HANDLERS, NO_TOKEN_METHODS
+from slack_standin.methods import HANDLERS, NO_TOKEN_METHODS, USER_TOKEN_METHODS
 from slack_standin.respond import apply_response
+from slack_standin.signin import pages
 from slack_standin.wire import (
     ApiError,
     Args,
@@ -21,7 +22,7 @@ from slack_standin.wire import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from slack_standin.faults import Faults
     from slack_standin.state import StandinState
@@ -107,6 +108,28 @@ class Router:
             return _plain(outcome)
         return HttpReply(200, f"OK - {len(request.body)}".encode(), "text/plain")
 
+    def signin(self, path: str, request: HttpRequest) -> HttpReply:
+        """/openid/connect/...: Sign in with Slack's pages for the browser, and its keys."""
+        return self._page(f"openid/connect/{path}", request)
+
+    def discovery(self, path: str, request: HttpRequest) -> HttpReply:
+        """/.well-known/...: the OpenID Connect discovery document."""
+        return self._page(f".well-known/{path}", request)
+
+    def _page(self, path: str, request: HttpRequest) -> HttpReply:
+        args: dict[str, str] = {}
+        try:
+            parsed = parse_body(request.body, request.content_type, request.query)
+            args = {name: str(value) for name, value in parsed.items()}
+            with self.state.lock:
+                page = pages.answer(self.state, path, args)
+        except ApiError as exc:
+            page = pages.Page(400, exc.code.encode(), "text/plain", error=exc.code)
+        location = page.headers.get("Location")
+        recorded = {"location": location} if location else {}
+        self._record(path, args, None, _Outcome(page.status, recorded, {}, page.error))
+        return HttpReply(page.status, page.body, page.content_type, page.headers)
+
     def _answer(self, method: str, args: dict[str, Any], token: str | None) -> _Outcome:
         handler = HANDLERS.get(method)
         if handler is None:
@@ -115,7 +138,7 @@ class Router:
         self._raise_fault(method)
         with self.state.lock:
             refuse_unmet_rules(method, args, self.state.workspace.scopes)
-            result = handler(self.state, Args(args))
+            result = handler(self.state, Args(args, token))
             # Round-trip now, under the lock, so later changes to stored objects can't leak in.
             payload = json.loads(json.dumps({"ok": True, **result}))
         return _Outcome(payload=payload, headers=headers)
@@ -126,10 +149,22 @@ class Router:
         if token is None:
             raise ApiError("not_authed")
         with self.state.lock:
-            if not self.state.tokens.allows(token):
-                raise ApiError("invalid_auth")
+            is_user_token, scopes = self._token_kind(token)
+            if is_user_token != (method in USER_TOKEN_METHODS):
+                raise ApiError("not_allowed_token_type")
             # Slack sends the token's scopes on every authenticated answer; Bolt reads it.
-            return {"x-oauth-scopes": ",".join(self.state.workspace.scopes)}
+            return {"x-oauth-scopes": ",".join(scopes)}
+
+    def _token_kind(self, token: str) -> tuple[bool, Sequence[str]]:
+        """Whether `token` is a Sign in with Slack user token (else the bot's), and its scopes."""
+        if self.state.tokens.allows(token):
+            return False, self.state.workspace.scopes
+        grant = self.state.signins.grant_for(token)
+        if grant is None:
+            raise ApiError("invalid_auth")
+        if self.state.user(grant.user_id).deleted:
+            raise ApiError("account_inactive")  # deactivating someone revokes their tokens
+        return True, grant.scopes
 
     def _raise_fault(self, method: str) -> None:
         fault = self.faults.take(method)

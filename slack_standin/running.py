@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from slack_standin.faults import Fault, Faults
 from slack_standin.responses import ResponseTarget
+from slack_standin.signin import pages
+from slack_standin.signin.grants import OidcClient
 from slack_standin.typed_text import as_slack_sends
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from types import TracebackType
 
     from slack_standin.calls import CallLog, Listener, SlackCall
@@ -44,6 +46,20 @@ class RunningStandin:
     def base_url(self) -> str:
         """Pass as `WebClient(base_url=...)`."""
         return f"{self._state.root_url}api/"
+
+    @property
+    def authorize_url(self) -> str:
+        """Sign in with Slack's start: `OpenIDConnectAuthorizeUrlGenerator(authorization_url=)`."""
+        return self._state.root_url + pages.AUTHORIZE_PATH
+
+    @property
+    def keys_url(self) -> str:
+        """The public keys that verify ID tokens: `jwt.PyJWKClient(standin.keys_url)`."""
+        return self._state.root_url + pages.KEYS_PATH
+
+    @property
+    def openid_configuration_url(self) -> str:
+        return self._state.root_url + pages.CONFIGURATION_PATH
 
     @property
     def workspace(self) -> Workspace:
@@ -168,6 +184,15 @@ class RunningStandin:
     def revoke_token(self, token: str) -> None:
         with self._state.lock:
             self._state.tokens.revoke(token)
+
+    def register_oidc_client(
+        self, client_id: str, client_secret: str, redirect_urls: Iterable[str]
+    ) -> OidcClient:
+        """Let an app use Sign in with Slack; Slack redirects only to these exact URLs."""
+        client = OidcClient(client_id, client_secret, tuple(redirect_urls))
+        with self._state.lock:
+            self._state.signins.register(client)
+        return client
 
     # Lifetime
 

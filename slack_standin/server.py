@@ -18,14 +18,23 @@ from slack_standin.tokens import Tokens
 from slack_standin.workspace import Workspace, demo_workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from slack_standin.ids import Clock
+    from slack_standin.signin.grants import OidcClient
 
 logger = logging.getLogger(__name__)
 
 # Not a secret: the one token a local stand-in accepts unless told otherwise.
 LOCAL_BOT_TOKEN = "xoxb-roombot-local"  # noqa: S105
 
-_ROUTES = (("/api/", Router.api), ("/respond/", Router.respond), ("/upload/v1/", Router.upload))
+_ROUTES = (
+    ("/api/", Router.api),
+    ("/respond/", Router.respond),
+    ("/upload/v1/", Router.upload),
+    ("/openid/connect/", Router.signin),
+    ("/.well-known/", Router.discovery),
+)
 
 
 class _Server(ThreadingHTTPServer):
@@ -76,9 +85,15 @@ def start_slack_standin(
     *,
     bot_token: str = LOCAL_BOT_TOKEN,
     clock: Clock = time.time,
+    oidc_clients: Iterable[OidcClient] = (),
 ) -> RunningStandin:
-    """Serve the Slack Web API on a free loopback port until `.stop()` (or the `with` ends)."""
+    """Serve the Slack Web API on a free loopback port until `.stop()` (or the `with` ends).
+
+    `oidc_clients`: apps that may use Sign in with Slack (`RunningStandin.register_oidc_client`
+    adds one later, e.g. once the redirect URL's port is known)."""
     state = StandinState(workspace or demo_workspace(), clock, Tokens([bot_token]))
+    for client in oidc_clients:
+        state.signins.register(client)
     faults, log = Faults(), CallLog()
     server = _Server(Router(state, faults, log))
     state.root_url = f"http://127.0.0.1:{server.server_port}/"

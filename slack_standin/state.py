@@ -11,6 +11,7 @@ from slack_standin.ids import Clock, IdMaker, TsSource
 from slack_standin.messages import ChannelHistory, Ephemerals
 from slack_standin.modals import Triggers, ViewStore
 from slack_standin.responses import ResponseUrls
+from slack_standin.signin.grants import SignIns
 from slack_standin.uploads import Uploads
 from slack_standin.wire import ApiError
 
@@ -31,6 +32,7 @@ class StandinState:
     ephemerals: Ephemerals = field(default_factory=Ephemerals)
     responses: ResponseUrls = field(default_factory=ResponseUrls)
     uploads: Uploads = field(default_factory=Uploads)
+    signins: SignIns = field(default_factory=SignIns)
 
     def __post_init__(self) -> None:
         self.stamps = TsSource(self.clock)

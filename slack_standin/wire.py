@@ -102,10 +102,15 @@ def _decoded(key: str, value: Any) -> Any:
 
 
 class Args:
-    """Typed reads of call arguments, whichever transport carried them."""
+    """Typed reads of call arguments, whichever transport carried them.
 
-    def __init__(self, raw: Mapping[str, Any]) -> None:
+    `token` is the call's token from the header or the `token` field, for the few methods
+    whose answer depends on whose token it is (openid.connect.userInfo).
+    """
+
+    def __init__(self, raw: Mapping[str, Any], token: str | None = None) -> None:
         self.raw = raw
+        self.token = token
 
     def text(self, name: str) -> str | None:
         value = self.raw.get(name)

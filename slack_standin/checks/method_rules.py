@@ -86,6 +86,11 @@ SUPPLEMENT: Final[dict[str, MethodRule]] = {
     # scope files:write; filename and length, files.
     "files.getUploadURLExternal": _rule("filename", "length", scopes=("files:write",)),
     "files.completeUploadExternal": _rule("files", scopes=("files:write",)),
+    # openid.connect.token, openid.connect.userInfo (newer than the spec): no argument is
+    # required and no bot scope applies (the code exchange authenticates with the client's
+    # credentials; userInfo takes a Sign in with Slack user token, whose scope is openid).
+    "openid.connect.token": _rule(),
+    "openid.connect.userInfo": _rule(),
 }
 
 RULES: Final[dict[str, MethodRule]] = {**FROM_SPEC, **SUPPLEMENT}

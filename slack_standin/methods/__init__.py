@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_standin.methods import auth, chat, conversations, files, people, views
+from slack_standin.methods import auth, chat, conversations, files, openid, people, views
 from slack_standin.state import StandinState
 from slack_standin.wire import Args
 
@@ -16,7 +16,9 @@ HANDLERS: dict[str, Handler] = {
     **chat.HANDLERS,
     **conversations.HANDLERS,
     **files.HANDLERS,
+    **openid.HANDLERS,
     **people.HANDLERS,
     **views.HANDLERS,
 }
-NO_TOKEN_METHODS = auth.NO_TOKEN_METHODS
+NO_TOKEN_METHODS = auth.NO_TOKEN_METHODS | openid.NO_TOKEN_METHODS
+USER_TOKEN_METHODS = openid.USER_TOKEN_METHODS

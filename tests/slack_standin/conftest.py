@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from slack_standin import RunningStandin, start_slack_standin
+from slack_standin import OidcClient, RunningStandin, start_slack_standin
+from tests.slack_standin.signin_flow import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI
 
 START = 1_700_000_000.0  # Tue 14 Nov 2023 22:13:20 UTC
 
@@ -37,3 +38,9 @@ def standin(clock: ManualClock) -> Iterator[RunningStandin]:
 @pytest.fixture
 def slack(standin: RunningStandin) -> WebClient:
     return WebClient(token=standin.bot_token, base_url=standin.base_url)
+
+
+@pytest.fixture
+def oidc_client(standin: RunningStandin) -> OidcClient:
+    """RoomBot's join page, registered for Sign in with Slack."""
+    return standin.register_oidc_client(CLIENT_ID, CLIENT_SECRET, [REDIRECT_URI])
