@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
-VENDOR_DIR: Final = Path(__file__).resolve().parent / "static" / "vendor"
+VENDOR_DIR: Final = Path(__file__).parent / "static" / "vendor"
 MANIFEST: Final = "vendor.json"
 BUILD_COMMAND: Final = "cd bot/web && npm ci && npm run build"
 
