@@ -1,5 +1,16 @@
 # RoomBot in HTTP mode (`roombot serve` on port 3000). Build: docker build -t roombot .
 # Run: docker run -p 3000:3000 --env-file .env roombot   (README "Deployment")
+
+# The join page's Calling SDK comes from npm at build time, never from git (its licence allows
+# installing it, not redistributing it from the repo; bot/web/build.mjs). Only the built
+# static/vendor/ reaches the final image: node_modules, npm and Node stay in this stage.
+FROM node:20-slim AS web-vendor
+WORKDIR /web
+COPY bot/web/package.json bot/web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY bot/web/build.mjs ./
+RUN npm run build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,6 +30,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 
 COPY README.md ./
 COPY bot ./bot
+COPY --from=web-vendor /web/static/vendor ./bot/web/static/vendor
 COPY acs_emulator ./acs_emulator
 COPY slack_standin ./slack_standin
 COPY storage ./storage

@@ -29,8 +29,8 @@ from storage.migrate import upgrade
 from storage.models import metadata
 
 # secret_scan fails the session if a token, signing secret or ACS key shows up in any output;
-# pytester lets tests/bot/security prove that it does.
-pytest_plugins = ["pytester", "tests.support.secret_scan"]
+# pytester lets tests/bot/security prove that it does. browser: offline Chromium for the join page.
+pytest_plugins = ["pytester", "tests.support.secret_scan", "tests.support.browser"]
 
 
 def _in_schema(url: str, schema: str) -> str:

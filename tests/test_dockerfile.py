@@ -35,12 +35,40 @@ def instructions() -> list[Instruction]:
     return parsed
 
 
+def stages() -> list[list[Instruction]]:
+    """The instructions of each build stage, each list starting with its FROM."""
+    found: list[list[Instruction]] = []
+    for instruction in instructions():
+        if instruction[0] == "FROM":
+            found.append([])
+        found[-1].append(instruction)
+    return found
+
+
 def arguments_of(keyword: str) -> list[str]:
-    return [arguments for found, arguments in instructions() if found == keyword]
+    """The final stage's (the image's) arguments to `keyword`."""
+    return [arguments for found, arguments in stages()[-1] if found == keyword]
 
 
 def test_the_image_builds_on_slim_python_3_11() -> None:
     assert arguments_of("FROM") == ["python:3.11-slim"]
+
+
+def test_a_node_stage_builds_the_vendored_calling_sdk_from_the_lock_file() -> None:
+    *builders, _image = stages()
+    (node,) = [stage for stage in builders if stage[0][1].startswith("node:")]
+    assert node[0][1].split() == ["node:20-slim", "AS", "web-vendor"]
+    runs = [arguments for keyword, arguments in node if keyword == "RUN"]
+    assert runs[0].startswith("npm ci")  # the lock file, never a fresh resolve
+    assert runs[-1] == "npm run build"
+    copied = [arguments for keyword, arguments in node if keyword == "COPY"]
+    assert "bot/web/package-lock.json" in copied[0].split()
+
+
+def test_the_image_takes_only_the_vendor_build_from_the_node_stage() -> None:
+    from_node = [copy for copy in arguments_of("COPY") if copy.startswith("--from=")]
+    assert from_node == ["--from=web-vendor /web/static/vendor ./bot/web/static/vendor"]
+    assert not any("node_modules" in copy for copy in arguments_of("COPY"))
 
 
 def test_dependencies_are_installed_from_the_lock_file_without_dev_tools() -> None:
@@ -117,3 +145,5 @@ def test_the_healthcheck_fails_when_healthz_answers_an_error(
 def test_the_build_context_leaves_out_secrets_and_local_state() -> None:
     ignored = set(DOCKERIGNORE.read_text(encoding="utf-8").split())
     assert {".env", ".venv", ".roombot", ".git"} <= ignored
+    # A developer's npm install and vendor build stay out: the node stage makes its own.
+    assert {"**/node_modules", "bot/web/static/vendor"} <= ignored
