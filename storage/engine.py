@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 from storage.errors import StorageUnavailable
+from storage.session import URGENT_OPTION
 
 # busy_timeout first, so switching to WAL waits for a busy file instead of failing.
 SQLITE_PRAGMAS: Final = (
@@ -26,10 +27,6 @@ SQLITE_PRAGMAS: Final = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",  # off by default in SQLite; ON DELETE CASCADE needs it
 )
-# An execution option (`Connection.execution_options(roombot_urgent=True)`): that connection's
-# transaction takes SQLite's write lock ahead of other waiters (`_begin_urgently`). For the
-# statement an ack waits for; the others may wait their turn.
-URGENT_OPTION: Final = "roombot_urgent"
 URGENT_FIRST_PAUSE, URGENT_LAST_PAUSE = 0.0002, 0.001
 # PostgreSQL's counterpart of SQLite's synchronous=NORMAL above: a commit returns once it is in
 # the server's WAL buffers, not on disk (flushed within ~0.6 s). What RoomBot committed survives

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sqlmodel import Session
 
-from storage.engine import URGENT_OPTION
 from storage.errors import unavailable_on_connection_errors
+
+# An execution option (`Connection.execution_options(roombot_urgent=True)`): that connection's
+# transaction takes SQLite's write lock ahead of other waiters (storage/engine.py). For the
+# statement an ack waits for; the others may wait their turn.
+URGENT_OPTION: Final = "roombot_urgent"
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, event, make_url
 
-from storage.engine import URGENT_OPTION, default_database_url, is_sqlite, make_engine
+from storage.engine import default_database_url, is_sqlite, make_engine
 from storage.errors import StorageUnavailable
+from storage.session import URGENT_OPTION
 
 
 def pragma(engine: Engine, name: str) -> object:
