@@ -53,6 +53,12 @@ def find_room_by_acs_id(
     return find_one(session, enterprise_id, team_id, col(RoomRow.acs_room_id) == acs_room_id)
 
 
+def find_room_by_join_key(session: Session, *, join_key: str) -> RoomRow | None:
+    """The room a join link names, in whichever workspace: the caller checks that the person
+    asking belongs to it."""
+    return session.exec(select(RoomRow).where(col(RoomRow.join_key) == join_key)).one_or_none()
+
+
 def find_rooms_by_title(
     session: Session, *, enterprise_id: str, team_id: str, title: str
 ) -> list[RoomRow]:

@@ -13,6 +13,7 @@ from bot.services.container import Services
 from bot.services.event_ledger import EventLedger
 from bot.services.identities import IdentityService
 from bot.services.join_links import JoinLinks
+from bot.services.joining import JoinService
 from bot.services.reconcile.reconciler import Reconciler
 from bot.services.reminders.delivery import ReminderService
 from bot.services.reminders.planner import ReminderPlanner
@@ -70,6 +71,7 @@ def assemble_services(
         closers=closers,
         events=EventLedger(engine=engine, clock=clock),
         join_links=rules.join_links,
+        joining=JoinService(engine=engine, identity=identity, clock=clock),
     )
     _add_reminders(services, engine, rooms, rules)
     _add_audit(services, engine, rules)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.services.clock import Clock
     from bot.services.event_ledger import EventLedger
     from bot.services.identities import IdentityService
+    from bot.services.joining import JoinService
     from bot.services.reconcile.reconciler import Reconciler
     from bot.services.reminders.delivery import ReminderService
     from bot.services.room_changes import RoomChanges
@@ -34,6 +35,7 @@ class Services:
     events: EventLedger | None = None  # None: every event delivery is taken as the first
     reminders: ReminderService | None = None  # what the reminder loop uses
     audit: AuditTrail | None = None  # None: nothing is recorded, /room audit says so
+    joining: JoinService | None = None  # the join page's checks and tokens
     reconcile: Reconciler | None = (
         None  # store-versus-ACS drift repair (the reconcile loop, the CLI)
     )
