@@ -56,6 +56,8 @@ from bot.services.job_queue import JobQueue
 from bot.services.join_links import JoinLinks
 from bot.services.ports import IdentityGateway, RoomsGateway
 from bot.slack_posts.audit_channel import attach_audit_channel
+from bot.web.assembly import join_web
+from bot.web.workspaces import installed_check
 from slack_standin.bolt_sender import IdleExecutor, LocalSlack
 from storage.engine import is_sqlite, make_engine
 
@@ -171,7 +173,10 @@ def _serving_parts(
     health = HealthCheck(engine=engine, rooms=gateways[0], work=_work_check(work, jobs))
     if work is not None and not work.wait_ready(WORK_READY_SECONDS):
         log.warning("work processes not ready after %.0f s; serving anyway", WORK_READY_SECONDS)
-    return Process(services, app=app, health=health, executor=executor, work=work, jobs=jobs)
+    web = join_web(settings, services, installed_check(app))
+    return Process(
+        services, app=app, health=health, executor=executor, work=work, jobs=jobs, web=web
+    )
 
 
 def _job_queue(settings: Settings, engine: Engine, services: Services) -> JobQueue:

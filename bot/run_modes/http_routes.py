@@ -1,4 +1,5 @@
-"""The WSGI application: /healthz here, everything else to Bolt.
+"""The WSGI application: /healthz here, the join page's paths to its Flask app (bot/web),
+everything else to Bolt.
 
 Bolt's handler serves POST /slack/events (commands, interactivity, events) behind
 `SlackGuard`, which refuses what is too large, unsigned or unreadable before Bolt parses it;
@@ -24,17 +25,28 @@ if TYPE_CHECKING:
 
 HEALTH_PATH = "/healthz"
 EVENTS_PATH = "/slack/events"
+# The join page, its sign-in, its API and its static files (bot/web/pages.py).
+WEB_PREFIXES = ("/r/", "/auth/slack/", "/api/rooms/", "/static/")
 
 
-def wsgi_app(bolt: App, health: Callable[[], Health], *, signing_secret: str) -> WSGIApplication:
+def wsgi_app(
+    bolt: App,
+    health: Callable[[], Health],
+    *,
+    signing_secret: str,
+    web: WSGIApplication | None = None,
+) -> WSGIApplication:
     slack = SlackGuard(
         SlackRequestHandler(bolt, path=EVENTS_PATH), signing_secret, path=EVENTS_PATH
     )
 
     def route(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if environ.get("PATH_INFO") == HEALTH_PATH and method in {"GET", "HEAD"}:
+        path = str(environ.get("PATH_INFO") or "")
+        if path == HEALTH_PATH and method in {"GET", "HEAD"}:
             return _health(health(), start_response, with_body=method == "GET")
+        if web is not None and path.startswith(WEB_PREFIXES):
+            return web(environ, start_response)
         return slack(environ, start_response)
 
     return route

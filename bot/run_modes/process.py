@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
     from types import FrameType
+    from wsgiref.types import WSGIApplication
 
     from slack_bolt import App
 
@@ -130,6 +131,7 @@ class Process:
     jobs: JobWorker | None = None  # a work process, or serving with its jobs in-process
     reminders: ReminderLoop | None = None
     console: ConsoleSession | None = None
+    web: WSGIApplication | None = None  # serving: the join page (bot/web), unless pointed elsewhere
 
     def close(self) -> None:
         """Let work in flight (the work after acks too) finish, then release everything."""

@@ -60,7 +60,10 @@ def serve_process(
     Requests to /slack/events must be signed with `signing_secret`."""
     assert process.app is not None
     assert process.health is not None
-    server.start(wsgi_app(process.app, process.health.check, signing_secret=signing_secret))
+    routes = wsgi_app(
+        process.app, process.health.check, signing_secret=signing_secret, web=process.web
+    )
+    server.start(routes)
     log.info("listening port=%s multi_workspace=%s", server.port, _oauth(process.app))
     if on_listening is not None:
         on_listening(server.port)

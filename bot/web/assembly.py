@@ -1,0 +1,65 @@
+"""The join page's parts from the settings, for the composition root (bot/app.py): no page
+when Join points at another app (ROOMBOT_JOIN_URL); a page that explains itself when sign-in
+or the Calling SDK's build is missing."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.web.pages import web_app
+from bot.web.parts import WebParts
+from bot.web.sessions import Cookies
+from bot.web.signin import SignInConfig, SlackSignIn
+from bot.web.vendor import VendorBuildError, load_vendor
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flask import Flask
+
+    from bot.config import Settings
+    from bot.services.container import Services
+    from bot.services.domain import Workspace
+    from bot.web.vendor import VendorBuild
+
+log = logging.getLogger(__name__)
+
+
+def join_web(
+    settings: Settings, services: Services, installed: Callable[[Workspace], bool]
+) -> Flask | None:
+    if settings.roombot_join_url is not None or services.joining is None:
+        return None
+    secret = settings.roombot_session_secret
+    public_url = settings.roombot_public_url or ""
+    parts = WebParts(
+        joining=services.joining,
+        cookies=Cookies(secret.get_secret_value()) if secret is not None else None,
+        signin=_signin(settings, installed),
+        vendor=_vendor(),
+        calling="demo" if settings.uses_local_acs else "sdk",
+        secure_cookies=not public_url.startswith("http://localhost"),
+    )
+    return web_app(parts)
+
+
+def _signin(settings: Settings, installed: Callable[[Workspace], bool]) -> SlackSignIn | None:
+    secret = settings.slack_client_secret
+    if not (settings.slack_client_id and secret and settings.roombot_public_url):
+        return None
+    config = SignInConfig(
+        client_id=settings.slack_client_id,
+        client_secret=secret.get_secret_value(),
+        public_url=settings.roombot_public_url,
+        slack_api_url=settings.slack_api_url,
+    )
+    return SlackSignIn(config, installed)
+
+
+def _vendor() -> VendorBuild | None:
+    try:
+        return load_vendor()
+    except VendorBuildError as missing:
+        log.warning("join page without the Calling SDK: %s", missing)
+        return None

@@ -1,0 +1,159 @@
+"""The join page, its sign-in and its static files: a Flask app beside Bolt on RoomBot's
+waitress server (bot/run_modes/http_routes.py sends it /r/, /auth/, /api/ and /static/).
+
+GET never changes anything (Slack's link previewer fetches every posted URL): the page is an
+HTML shell; the token comes from POST /api/rooms/<key>/join (bot/web/join_api.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from flask import Flask, Response, abort, redirect, render_template, request, send_from_directory
+
+from bot.services.joining import JoinRefused
+from bot.web import join_api
+from bot.web.security import new_nonce, page_headers
+from bot.web.sessions import SESSION_COOKIE, SESSION_SECONDS, SIGNIN_COOKIE, SIGNIN_SECONDS
+from bot.web.signin import CALLBACK_PATH, START_PATH, SignInFailed
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response as BaseResponse
+
+    from bot.web.parts import WebParts
+    from bot.web.vendor import VendorBuild
+
+log = logging.getLogger(__name__)
+
+HERE: Final = Path(__file__).parent
+OWN_STATIC: Final = ("join.js", "join.css", "calling-sdk.js", "calling-demo.js")
+NOT_SET_UP: Final = (
+    "Sign-in is not set up on this RoomBot. Its operator must set SLACK_CLIENT_ID, "
+    "SLACK_CLIENT_SECRET, ROOMBOT_PUBLIC_URL and ROOMBOT_SESSION_SECRET."
+)
+
+
+def web_app(parts: WebParts) -> Flask:
+    app = Flask(__name__, static_folder=None, template_folder=str(HERE / "templates"))
+    join_api.register(app, parts)
+
+    @app.get("/r/<key>")
+    def join_page(key: str) -> Response:
+        nonce = new_nonce()
+        try:
+            room = parts.joining.room(key)
+        except JoinRefused as refused:
+            return _page("message.html", nonce, 404, title="No such room", text=refused.message)
+        session = (
+            parts.cookies.session(request.cookies.get(SESSION_COOKIE)) if parts.cookies else None
+        )
+        return _page(
+            "join.html",
+            nonce,
+            200,
+            room=room,
+            key=key,
+            session=session,
+            sign_in_url=f"{START_PATH}?next=/r/{key}" if parts.can_sign_in else None,
+            not_set_up=None if parts.can_sign_in else NOT_SET_UP,
+            calling=parts.calling,
+            import_map=_import_map(parts.vendor),
+        )
+
+    @app.get(START_PATH)
+    def sign_in_start() -> BaseResponse:
+        target = request.args.get("next", "")
+        if not (parts.cookies and parts.signin) or not _is_join_path(target):
+            abort(404)
+        state, cookie = parts.cookies.new_signin(target)
+        response = redirect(parts.signin.authorize_url(state), code=302)
+        _set_cookie(response, SIGNIN_COOKIE, cookie, SIGNIN_SECONDS, parts.secure_cookies)
+        return response
+
+    @app.get(CALLBACK_PATH)
+    def sign_in_callback() -> BaseResponse:
+        if not (parts.cookies and parts.signin):
+            abort(404)
+        expected = parts.cookies.signin(request.cookies.get(SIGNIN_COOKIE))
+        code, state = request.args.get("code", ""), request.args.get("state", "")
+        try:
+            if expected is None or not code:
+                raise SignInFailed("This sign-in was cancelled or has expired. Try again.")
+            who = parts.signin.finish(code, state, expected)
+        except SignInFailed as failed:
+            page = _page("message.html", new_nonce(), 400, title="Sign-in failed", text=str(failed))
+            page.delete_cookie(SIGNIN_COOKIE, path="/")
+            return page
+        session = parts.cookies.new_session(
+            team_id=who.workspace.team_id,
+            enterprise_id=who.workspace.enterprise_id,
+            user_id=who.user_id,
+            name=who.name,
+        )
+        response = redirect(expected.next_path, code=303)
+        _set_cookie(response, SESSION_COOKIE, session, SESSION_SECONDS, parts.secure_cookies)
+        response.delete_cookie(SIGNIN_COOKIE, path="/")
+        return response
+
+    @app.get("/static/vendor/<name>")
+    def vendor_file(name: str) -> Response:
+        found = parts.vendor.by_url_name(name) if parts.vendor else None
+        if found is None or parts.vendor is None:
+            abort(404)
+        response = send_from_directory(parts.vendor.directory, found.name, max_age=31536000)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        _typed(response, found.name)
+        return response
+
+    @app.get("/static/<name>")
+    def own_file(name: str) -> Response:
+        if name not in OWN_STATIC:
+            abort(404)
+        response = send_from_directory(HERE / "static", name, max_age=300)
+        _typed(response, name)
+        return response
+
+    return app
+
+
+def _page(template: str, nonce: str, status: int, **context: object) -> Response:
+    body = render_template(template, nonce=nonce, **context)
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers.update(page_headers(nonce))
+    return response
+
+
+def _import_map(vendor: VendorBuild | None) -> str | None:
+    if vendor is None:
+        return None
+    imports = {
+        spec: f"/static/vendor/{vendor.file(name).url_name}"
+        for spec, name in vendor.imports.items()
+    }
+    # Inside <script>: "</" must not appear raw.
+    return json.dumps({"imports": imports}).replace("</", "<\\/")
+
+
+def _is_join_path(target: str) -> bool:
+    """Only back to a join page: an open redirect would let a link send people anywhere."""
+    key = target.removeprefix("/r/")
+    return (
+        target.startswith("/r/") and bool(key) and key.replace("-", "").replace("_", "").isalnum()
+    )
+
+
+def _set_cookie(response: BaseResponse, name: str, value: str, age: int, secure: bool) -> None:
+    response.set_cookie(
+        name, value, max_age=age, path="/", httponly=True, secure=secure, samesite="Lax"
+    )
+
+
+def _typed(response: Response, name: str) -> None:
+    if name.endswith(".js"):
+        response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    elif name.endswith((".txt", "LICENSE")):
+        response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    response.headers["X-Content-Type-Options"] = "nosniff"

@@ -1,0 +1,26 @@
+"""What the join page is built from (bot/web/assembly.py makes it from the settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.services.joining import JoinService
+    from bot.web.sessions import Cookies
+    from bot.web.signin import SlackSignIn
+    from bot.web.vendor import VendorBuild
+
+
+@dataclass(frozen=True)
+class WebParts:
+    joining: JoinService
+    cookies: Cookies | None  # None: no ROOMBOT_SESSION_SECRET, nobody can sign in
+    signin: SlackSignIn | None  # None: no client ID and secret
+    vendor: VendorBuild | None  # None: the Calling SDK was not built (the page says so)
+    calling: str  # "sdk", or "demo" against the local ACS emulator
+    secure_cookies: bool  # Secure outside http://localhost
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.cookies is not None and self.signin is not None
