@@ -42,6 +42,7 @@ class Site:
     client: FlaskClient
     standin: RunningStandin
     services: Services
+    public_url: str = PUBLIC_URL
 
     @property
     def workspace(self) -> Workspace:
@@ -69,8 +70,8 @@ class Site:
         page = visit(start.headers["Location"])
         chosen = visit(urljoin(start.headers["Location"], choices(page)[self.user_id(user)]))
         assert chosen.location is not None
-        assert chosen.location.startswith(PUBLIC_URL)
-        return self.client.get(chosen.location.removeprefix(PUBLIC_URL))
+        assert chosen.location.startswith(self.public_url)
+        return self.client.get(chosen.location.removeprefix(self.public_url))
 
     def user_id(self, name: str) -> str:
         return self.standin.workspace.user(name).id
@@ -89,11 +90,12 @@ def make_site(
     **overrides: Any,
 ) -> Site:
     """RoomBot installed in the stand-in's workspace (or in `installed_in`, another team)."""
-    standin.register_oidc_client(CLIENT_ID, CLIENT_SECRET, [PUBLIC_URL + "/auth/slack/callback"])
+    public_url = overrides.get("roombot_public_url", PUBLIC_URL)
+    standin.register_oidc_client(CLIENT_ID, CLIENT_SECRET, [public_url + "/auth/slack/callback"])
     team = installed_in or standin.workspace.team_id
     app = join_web(settings(standin, **overrides), services, lambda ws: ws.team_id == team)
     assert app is not None
-    return Site(app.test_client(), standin, services)
+    return Site(app.test_client(), standin, services, public_url)
 
 
 def query(url: str) -> dict[str, str]:
