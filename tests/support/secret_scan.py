@@ -48,6 +48,9 @@ KNOWN_TEST_SECRETS: Final = {
     "server-test-signing-secret": SIGNING_SECRET,
     "manifest-test-secret": SIGNING_SECRET,
     "test-secret": SIGNING_SECRET,
+    # The join page's tests (tests/bot/web/join_site.py): its session secret and client secret.
+    "session-secret-for-join-tests-0123456789": OTHER_SECRET,
+    "client-secret-for-join-tests": OTHER_SECRET,
 }
 _MIN_SECRET: Final = 6  # shorter values ("s", "x") would match everywhere and prove nothing
 _ATTRIBUTE_KINDS: Final = (
