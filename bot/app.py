@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
@@ -48,6 +49,7 @@ from bot.oauth import (
     retry_rate_limits,
     workspace_clients,
 )
+from bot.run_modes.http_server import HttpServer
 from bot.run_modes.process import Options, Process, ProcessKind, configure_logging
 from bot.services.assembly import Rules, assemble_services
 from bot.services.clock import Clock, utc_now
@@ -57,6 +59,7 @@ from bot.services.join_links import JoinLinks
 from bot.services.ports import IdentityGateway, RoomsGateway
 from bot.slack_posts.audit_channel import attach_audit_channel
 from bot.web.assembly import join_web
+from bot.web.signin import CALLBACK_PATH
 from bot.web.workspaces import installed_check
 from slack_standin.bolt_sender import IdleExecutor, LocalSlack
 from storage.engine import is_sqlite, make_engine
@@ -245,14 +248,42 @@ def _console(settings: Settings, options: Options) -> Process:
         raise ValueError("the console plays against a Slack stand-in")
     if settings.acs_connection_string is None and settings.acs_endpoint is None:
         settings = settings.model_copy(update={"acs_connection_string": SecretStr("local")})
+    server = HttpServer(host="localhost", port=0)  # the join page, as serve has it
+    public_url = f"http://localhost:{server.port}"
+    settings = settings.model_copy(update={"roombot_public_url": public_url})
     services = build_services(settings, gateways=options.gateways)
+    team = standin.workspace.team_id
+    web = join_web(_console_sign_in(settings, standin), services, lambda ws: ws.team_id == team)
+    if web is not None:
+        server.start(web)
+    services.closers.append(partial(_stop_quietly, server))
     client = WebClient(token=standin.bot_token, base_url=standin.base_url)
     poll = min(settings.roombot_reminder_poll_seconds, CONSOLE_REMINDER_POLL_SECONDS)
     quick = settings.model_copy(update={"roombot_reminder_poll_seconds": poll})
     reminders = start_reminder_loop(services, lambda _workspace: client, quick)
     start_reconcile_loop(services, quick)
     session = console_session(services, standin, settings, options.user, options.channel)
-    return Process(services, reminders=reminders, console=session)
+    return Process(services, reminders=reminders, console=session, web_url=public_url)
+
+
+def _stop_quietly(server: HttpServer) -> None:
+    server.stop(grace_s=1)
+
+
+def _console_sign_in(settings: Settings, standin: RunningStandin) -> Settings:
+    """The console's join page signs people in through its Slack stand-in, as a real install
+    does through Slack: an app registered there for this run, and a fresh session secret."""
+    client_id, client_secret = f"console.{secrets.token_hex(4)}", secrets.token_urlsafe(24)
+    callback = f"{settings.roombot_public_url}{CALLBACK_PATH}"
+    standin.register_oidc_client(client_id, client_secret, [callback])
+    return settings.model_copy(
+        update={
+            "slack_api_url": standin.base_url,
+            "slack_client_id": client_id,
+            "slack_client_secret": SecretStr(client_secret),
+            "roombot_session_secret": SecretStr(secrets.token_urlsafe(32)),
+        }
+    )
 
 
 def console_session(

@@ -25,6 +25,8 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.grammar.usage import USAGE
 from bot.listeners import registry
+from bot.web.signin import CALLBACK_PATH
+from bot.web.signin import SCOPES as SIGN_IN_SCOPES
 from slack_standin import RunningStandin
 from slack_standin.bolt_sender import IdleExecutor, LocalSlack
 from tests.support.slack_stack import make_services
@@ -125,9 +127,12 @@ def test_the_manifest_requests_exactly_the_bot_scopes_the_code_needs(
     assert sorted(scopes["bot"]) == sorted(registry.BOT_SCOPES)
 
 
-def test_the_manifest_requests_no_user_scopes(manifest: dict[str, Any]) -> None:
+def test_the_only_user_scopes_are_the_ones_sign_in_with_slack_asks_for(
+    manifest: dict[str, Any],
+) -> None:
     scopes = manifest["oauth_config"]["scopes"]
-    assert set(scopes) == {"bot"}
+    assert set(scopes) == {"bot", "user"}
+    assert sorted(scopes["user"]) == sorted(SIGN_IN_SCOPES)
 
 
 def test_the_home_tab_is_enabled_because_roombot_publishes_an_app_home(
@@ -147,10 +152,11 @@ def test_every_request_url_is_the_slack_events_endpoint_of_roombot_serve(
     assert urls == [EVENTS_URL] * 3
 
 
-def test_the_oauth_redirect_url_is_the_one_bolts_oauth_flow_serves(
+def test_the_redirect_urls_are_bolts_oauth_flow_and_the_join_pages_sign_in(
     manifest: dict[str, Any],
 ) -> None:
-    assert manifest["oauth_config"]["redirect_urls"] == [REDIRECT_URL]
+    sign_in = REDIRECT_URL.removesuffix("/slack/oauth_redirect") + CALLBACK_PATH
+    assert manifest["oauth_config"]["redirect_urls"] == [REDIRECT_URL, sign_in]
 
 
 def test_the_manifest_is_for_http_mode_until_socket_mode_is_switched_on(

@@ -82,9 +82,25 @@ def room_buttons(room: RoomDetails, now: datetime, links: JoinLinks = NO_JOIN) -
     if status is Status.ENDED:
         return [*_extend_buttons(room), _delete_button(room)]
     if status in (Status.UPCOMING, Status.OPEN):
-        join = join_buttons(room, now, links)
+        join = join_buttons(room, now, links) + _calendar_button(room, links)
         return [*join, *_manage_buttons(room), *_extend_buttons(room), _delete_button(room)]
     return []
+
+
+def _calendar_button(room: RoomDetails, links: JoinLinks) -> list[Json]:
+    url = links.calendar_url_for(room)
+    if url is None:
+        return []
+    label = f"Add room #{room.number} to your calendar"
+    return [
+        button(
+            "Add to calendar",
+            action_id=ids.ROOM_CALENDAR,
+            value=ids.room_value(room.number),
+            label=label,
+            url=url,
+        )
+    ]
 
 
 def join_note(room: RoomDetails, now: datetime, links: JoinLinks = NO_JOIN) -> str | None:

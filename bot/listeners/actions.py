@@ -142,6 +142,9 @@ def register(app: App, services: Services, users: UserDirectory) -> None:
     for action_id, work in table:
         register_action(app, services, users, (action_id, work))
 
+    # A URL button: Slack downloads the .ics itself; the click only needs its ack.
+    app.action(ids.ROOM_CALENDAR)(just_ack)
+
     @app.action(ids.ROOM_DELETE_CANCEL)
     def cancel_delete(ack: Ack, respond: Respond) -> None:
         ack()

@@ -33,6 +33,7 @@ def run(settings: Settings, *, user: str, channel: str) -> int:
             interactive = sys.stdin.isatty()
             if interactive:
                 print("RoomBot console: an offline Slack workspace. Type :help for help.")
+                print(f"Join pages (open a card's Join link in a browser): {process.web_url}/r/…")
             for line in lines(interactive, session, settings.roombot_data_dir / "console_history"):
                 if not interactive and line.strip():
                     print(f"> {line.strip()}")  # echo piped input so the transcript reads well

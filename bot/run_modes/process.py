@@ -132,6 +132,7 @@ class Process:
     reminders: ReminderLoop | None = None
     console: ConsoleSession | None = None
     web: WSGIApplication | None = None  # serving: the join page (bot/web), unless pointed elsewhere
+    web_url: str | None = None  # the console: where it serves the join page
 
     def close(self) -> None:
         """Let work in flight (the work after acks too) finish, then release everything."""

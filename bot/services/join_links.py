@@ -28,6 +28,12 @@ class JoinLinks:
             return f"{self.public_url}{JOIN_PATH}{room.join_key}"
         return None
 
+    def calendar_url_for(self, room: RoomDetails) -> str | None:
+        """The room's .ics, served beside RoomBot's own join page (none with another app's)."""
+        if self.template is not None or self.public_url is None:
+            return None
+        return f"{self.public_url}{JOIN_PATH}{room.join_key}/calendar.ics"
+
     @property
     def serves_own_page(self) -> bool:
         """RoomBot serves /r/<key> itself unless Join points at another app."""

@@ -70,6 +70,9 @@ class JoinService:
     def __init__(self, *, engine: Engine, identity: IdentityGateway, clock: Clock) -> None:
         self._engine, self._identity, self._clock = engine, identity, clock
 
+    def now(self) -> datetime:
+        return self._clock()
+
     def room(self, join_key: str) -> RoomDetails:
         """The room a join link names (live or not); JoinRefused(NO_ROOM) when none does."""
         with unit_of_work(self._engine) as session:

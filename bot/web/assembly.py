@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from bot.web.pages import web_app
 from bot.web.parts import WebParts
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
 
 def join_web(
     settings: Settings, services: Services, installed: Callable[[Workspace], bool]
@@ -38,10 +41,26 @@ def join_web(
         cookies=Cookies(secret.get_secret_value()) if secret is not None else None,
         signin=_signin(settings, installed),
         vendor=_vendor(),
-        calling="demo" if settings.uses_local_acs else "sdk",
+        calling="demo" if acs_is_local(settings) else "sdk",
         secure_cookies=not public_url.startswith("http://localhost"),
+        public_url=public_url,
     )
     return web_app(parts)
+
+
+def acs_is_local(settings: Settings) -> bool:
+    """ACS is RoomBot's own emulator (`local`, or any endpoint on this machine): no call can
+    be carried, so the page runs its demo calling adapter and says so."""
+    if settings.uses_local_acs:
+        return True
+    secret = settings.acs_connection_string
+    if secret is None:
+        return False
+    for part in secret.get_secret_value().split(";"):
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "endpoint":
+            return urlsplit(value.strip()).hostname in LOOPBACK
+    return False
 
 
 def _signin(settings: Settings, installed: Callable[[Workspace], bool]) -> SlackSignIn | None:

@@ -16,6 +16,7 @@ from flask import Flask, Response, abort, redirect, render_template, request, se
 
 from bot.services.joining import JoinRefused
 from bot.web import join_api
+from bot.web.calendar import room_event
 from bot.web.security import new_nonce, page_headers
 from bot.web.sessions import SESSION_COOKIE, SESSION_SECONDS, SIGNIN_COOKIE, SIGNIN_SECONDS
 from bot.web.signin import CALLBACK_PATH, START_PATH, SignInFailed
@@ -62,6 +63,18 @@ def web_app(parts: WebParts) -> Flask:
             calling=parts.calling,
             import_map=_import_map(parts.vendor),
         )
+
+    @app.get("/r/<key>/calendar.ics")
+    def calendar(key: str) -> Response:
+        try:
+            room = parts.joining.room(key)
+        except JoinRefused:
+            abort(404)
+        body = room_event(room, join_url=f"{parts.public_url}/r/{key}", now=parts.joining.now())
+        response = Response(body, mimetype="text/calendar")
+        response.headers["Content-Disposition"] = f'attachment; filename="room-{room.number}.ics"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.get(START_PATH)
     def sign_in_start() -> BaseResponse:

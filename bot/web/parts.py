@@ -20,6 +20,7 @@ class WebParts:
     vendor: VendorBuild | None  # None: the Calling SDK was not built (the page says so)
     calling: str  # "sdk", or "demo" against the local ACS emulator
     secure_cookies: bool  # Secure outside http://localhost
+    public_url: str = ""  # ROOMBOT_PUBLIC_URL: the links the page hands out (the .ics)
 
     @property
     def can_sign_in(self) -> bool:

@@ -105,7 +105,16 @@ function wire(call, grantedRole) {
   document.body.dataset.grantedRole = grantedRole;
 }
 
+// The window in the reader's own time zone, as Slack shows it on the card.
+function localTimes() {
+  const format = { dateStyle: "medium", timeStyle: "short" };
+  for (const time of document.querySelectorAll("time[datetime]")) {
+    time.textContent = new Date(time.getAttribute("datetime")).toLocaleString(undefined, format);
+  }
+}
+
 async function main() {
+  localTimes();
   if (!csrf) return; // signed out, or sign-in not set up: the page itself says what to do
   if (!supported()) {
     $("call").hidden = true;

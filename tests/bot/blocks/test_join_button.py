@@ -126,3 +126,26 @@ def test_someone_the_call_would_refuse_is_told_why(
     told = not_invited_message(make_room(**overrides), user, now=now)
     assert told is not None
     assert expected in told["text"]
+
+
+def calendar_buttons(payload: Json) -> list[Json]:
+    elements = [e for b in payload["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    return [e for e in elements if e["action_id"] == ids.ROOM_CALENDAR]
+
+
+@pytest.mark.parametrize("starts_in", [timedelta(hours=-1), timedelta(hours=2)])
+def test_open_and_upcoming_rooms_offer_their_ics(
+    make_room: MakeRoom, now: datetime, starts_in: timedelta
+) -> None:
+    room = make_room(join_key=KEY, valid_from=now + starts_in, valid_until=now + timedelta(hours=3))
+    (calendar,) = calendar_buttons(room_card(room, now=now, links=LINKS))
+    assert calendar["url"] == f"https://roombot.example.com/r/{KEY}/calendar.ics"
+
+
+def test_no_ics_once_ended_nor_when_join_points_at_another_app(
+    make_room: MakeRoom, now: datetime
+) -> None:
+    ended = make_room(join_key=KEY, valid_until=now - timedelta(minutes=1))
+    assert calendar_buttons(room_card(ended, now=now, links=LINKS)) == []
+    elsewhere = JoinLinks(template="https://calls.example.com/{acs_room_id}")
+    assert calendar_buttons(room_card(make_room(join_key=KEY), now=now, links=elsewhere)) == []

@@ -71,3 +71,11 @@ def test_someone_not_on_the_roster_is_told_privately_whom_to_ask(joinable: Stack
     assert "not on the roster of room #1" in joinable.last_reply("cho")
     assert "<@U06ANA1001>" in joinable.last_reply("cho")
     assert join_clicks(joinable) == [(joinable.standin.workspace.user("cho").id, "denied")]
+
+
+def test_add_to_calendar_is_acknowledged_and_answered_with_nothing(joinable: Stack) -> None:
+    joinable.run("/room create Standup for 30m @ben")
+    before = len(joinable.replies("ben"))
+    joinable.press("Add to calendar", 1, user="ben")
+    assert len(joinable.replies("ben")) == before
+    assert join_clicks(joinable) == []

@@ -5,12 +5,15 @@ swapped for a scripted one (no local service can carry an ACS call)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
@@ -78,12 +81,14 @@ def emulator() -> Iterator[RunningEmulator]:
         yield running
 
 
-@pytest.fixture
-def served(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) -> Iterator[Served]:
+@contextmanager
+def serving_site(
+    engine: Engine, emulator: RunningEmulator, standin: RunningStandin, **overrides: Any
+) -> Iterator[Served]:
     server = HttpServer(host="localhost", port=0)
     url = f"http://localhost:{server.port}"
     services = make_services(engine, emulator)
-    site = make_site(standin, services, roombot_public_url=url)
+    site = make_site(standin, services, roombot_public_url=url, **overrides)
     server.start(site.client.application)
     try:
         yield Served(site, url)
@@ -92,7 +97,24 @@ def served(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) -
         services.close()
 
 
-def signed_in_page(served: Served, context: BrowserContext, user: str, key: str) -> Page:
+@pytest.fixture
+def served(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) -> Iterator[Served]:
+    with serving_site(engine, emulator, standin) as site:
+        yield site
+
+
+@pytest.fixture
+def demo_served(
+    engine: Engine, emulator: RunningEmulator, standin: RunningStandin
+) -> Iterator[Served]:
+    """ACS is RoomBot's local emulator: the page plays its demo call."""
+    with serving_site(engine, emulator, standin, acs_connection_string=SecretStr("local")) as site:
+        yield site
+
+
+def signed_in_page(
+    served: Served, context: BrowserContext, user: str, key: str, *, scripted: bool = True
+) -> Page:
     """Sign in as `user` (the stand-in's pages are not on localhost, so outside the browser),
     then hand the session cookie to the browser."""
     served.site.sign_in(user, f"/r/{key}")
@@ -100,7 +122,7 @@ def signed_in_page(served: Served, context: BrowserContext, user: str, key: str)
     assert cookie is not None
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": served.url}])
     page = context.new_page()
-    page.add_init_script(FAKE_ADAPTER + COUNT_MEDIA)
+    page.add_init_script((FAKE_ADAPTER if scripted else "") + COUNT_MEDIA)
     return page
 
 
@@ -223,3 +245,21 @@ def test_without_a_session_the_page_sends_the_person_to_sign_in_with_slack(
         page.click("#signin-link")
     assert asked.value.url.startswith(served.site.standin.authorize_url)
     assert f"redirect_uri={served.url}" in unquote(asked.value.url)
+
+
+def test_against_the_local_emulator_the_page_plays_a_demo_call_and_says_so(
+    demo_served: Served, browser_context: BrowserContext
+) -> None:
+    """What a newcomer sees from `roombot console`: the room, the role, the role's controls."""
+    room = demo_served.site.room(members={demo_served.site.user_id("ben"): Role.PRESENTER})
+    page = signed_in_page(demo_served, browser_context, "ben", room.join_key, scripted=False)
+    page.set_viewport_size({"width": 900, "height": 640})
+    page.goto(f"{demo_served.url}/r/{room.join_key}")
+    expect(page.locator("#role")).to_have_text("Your role: Presenter")
+    assert page.is_visible("#demo-note")
+    assert [page.is_visible(f"#{b}") for b in ("mic", "camera", "share", "leave")] == [True] * 4
+    shot = os.environ.get("ROOMBOT_JOIN_SCREENSHOT")  # the README's picture, when asked for
+    if shot:
+        page.screenshot(path=shot)
+    page.click("#leave")
+    expect(page.locator("#outcome-title")).to_have_text("You left the call")

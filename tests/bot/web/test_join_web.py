@@ -176,3 +176,12 @@ def _token_claims(token: str) -> dict[str, str]:
 
     payload = token.split(".")[1]
     return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
+
+
+def test_anyone_with_the_link_can_download_the_rooms_ics(site: Site) -> None:
+    room = site.room(members={})
+    answer = site.client.get(f"/r/{room.join_key}/calendar.ics")
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/calendar"
+    assert f"URL:{site.public_url}/r/{room.join_key}" in answer.get_data(as_text=True)
+    assert site.client.get("/r/no-such-room-key-000000/calendar.ics").status_code == 404
