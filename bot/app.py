@@ -121,7 +121,12 @@ def build_services(
             default_timezone=settings.roombot_timezone,
             reminder_leads=settings.roombot_reminders,
             audit_retention_days=settings.roombot_audit_retention_days,
-            join_links=JoinLinks(settings.roombot_public_url, settings.roombot_join_url),
+            join_links=JoinLinks(
+                settings.roombot_public_url,
+                settings.roombot_join_url,
+                personal=settings.roombot_session_secret is not None,
+            ),
+            pass_secret=_secret_value(settings.roombot_session_secret),
         ),
         clock=clock,
         database_may_wait=database_may_wait,
@@ -250,7 +255,9 @@ def _console(settings: Settings, options: Options) -> Process:
         settings = settings.model_copy(update={"acs_connection_string": SecretStr("local")})
     server = HttpServer(host="localhost", port=0)  # the join page, as serve has it
     public_url = f"http://localhost:{server.port}"
-    settings = settings.model_copy(update={"roombot_public_url": public_url})
+    session_secret = SecretStr(secrets.token_urlsafe(32))  # fresh each run: sessions end with it
+    update = {"roombot_public_url": public_url, "roombot_session_secret": session_secret}
+    settings = settings.model_copy(update=update)
     services = build_services(settings, gateways=options.gateways)
     team = standin.workspace.team_id
     web = join_web(_console_sign_in(settings, standin), services, lambda ws: ws.team_id == team)
@@ -264,6 +271,10 @@ def _console(settings: Settings, options: Options) -> Process:
     start_reconcile_loop(services, quick)
     session = console_session(services, standin, settings, options.user, options.channel)
     return Process(services, reminders=reminders, console=session, web_url=public_url)
+
+
+def _secret_value(secret: SecretStr | None) -> str | None:
+    return None if secret is None else secret.get_secret_value()
 
 
 def _stop_quietly(server: HttpServer) -> None:
@@ -281,7 +292,6 @@ def _console_sign_in(settings: Settings, standin: RunningStandin) -> Settings:
             "slack_api_url": standin.base_url,
             "slack_client_id": client_id,
             "slack_client_secret": SecretStr(client_secret),
-            "roombot_session_secret": SecretStr(secrets.token_urlsafe(32)),
         }
     )
 

@@ -28,6 +28,7 @@ CREATE_ROOM_FROM_MESSAGE: Final = "create_room_from_message"  # message
 # --- action ids --------------------------------------------------------------------------------
 ROOM_EDIT_OPEN: Final = "room_edit_open"
 ROOM_JOIN: Final = "room_join"  # a URL button: Slack opens the join page and tells us the click
+ROOM_PERSONAL_LINK: Final = "room_personal_link"  # "Join link for me": a pass, sent privately
 ROOM_CALENDAR: Final = "room_calendar"  # a URL button to the room's .ics; the click is only acked
 ROOM_INVITE_OPEN: Final = "room_invite_open"
 # Slack wants action ids unique within a block, so the three Extend buttons are

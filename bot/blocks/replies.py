@@ -73,6 +73,23 @@ def not_invited_message(room: RoomDetails, user_id: str, *, now: datetime) -> Js
     return message(text, [section(text)])
 
 
+def personal_link_message(room: RoomDetails, url: str) -> Json:
+    """A personal join link, only for the person who asked: it signs them in once."""
+    text = (
+        f"Your personal join link for room #{room.number}: it signs you in as yourself, once, "
+        "within 5 minutes. Don't share it."
+    )
+    join = button(
+        f"Join room #{room.number}",
+        action_id=ids.ROOM_JOIN,
+        value=ids.room_value(room.number),
+        label=f"Join the call of room #{room.number} with your personal link",
+        style="primary",
+        url=url,
+    )
+    return message(text, [section(text), actions([join])])
+
+
 def help_message(usage_table: list[tuple[str, str, str]]) -> Json:
     """One row per `(subcommand, usage, example)`, as the grammar describes them."""
     intro = section("*RoomBot* runs Azure Communication Services rooms from Slack.")

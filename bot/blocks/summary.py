@@ -82,9 +82,20 @@ def room_buttons(room: RoomDetails, now: datetime, links: JoinLinks = NO_JOIN) -
     if status is Status.ENDED:
         return [*_extend_buttons(room), _delete_button(room)]
     if status in (Status.UPCOMING, Status.OPEN):
-        join = join_buttons(room, now, links) + _calendar_button(room, links)
+        join = join_buttons(room, now, links)
+        join += _personal_button(room, links) if join else []
+        join += _calendar_button(room, links)
         return [*join, *_manage_buttons(room), *_extend_buttons(room), _delete_button(room)]
     return []
+
+
+def _personal_button(room: RoomDetails, links: JoinLinks) -> list[Json]:
+    """For people not signed in to Slack in their browser: a link that signs them in once."""
+    if links.personal_link_for(room, "") is None:
+        return []
+    label = f"Get a personal join link for room #{room.number}"
+    value = ids.room_value(room.number)
+    return [button("Join link for me", action_id=ids.ROOM_PERSONAL_LINK, value=value, label=label)]
 
 
 def _calendar_button(room: RoomDetails, links: JoinLinks) -> list[Json]:

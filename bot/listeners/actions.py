@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.blocks import ids
 from bot.blocks.create_modal import CreateDefaults
 from bot.blocks.edit_modal import edit_room_modal, invite_modal
-from bot.blocks.replies import not_invited_message, room_details_message
+from bot.blocks.replies import not_invited_message, personal_link_message, room_details_message
 from bot.listeners.after_ack import ack_then
 from bot.listeners.create_form import open_create_modal
 from bot.listeners.guard import guarded
@@ -21,6 +21,7 @@ from bot.services.attempts import Outcome
 from bot.services.audit.actions import AuditAction
 from bot.services.domain import RoomKey
 from bot.services.errors import InvalidInput
+from bot.services.join_passes import PassHolder
 from bot.services.records import require_live
 
 if TYPE_CHECKING:
@@ -125,6 +126,24 @@ def join_clicked(it: Interaction, body: dict[str, Any], value: str) -> None:
         it.reply(refusal)
 
 
+def personal_link(it: Interaction, body: dict[str, Any], value: str) -> None:
+    """A pass for the person who clicked, privately, if the call would let them in."""
+    workspace, user_id = it.requester.workspace, it.requester.user_id
+    room = it.services.rooms.get(workspace, room_number(value))
+    refusal = not_invited_message(room, user_id, now=it.now)
+    if refusal is not None:
+        it.reply(refusal)
+        return
+    passes, links = it.services.join_passes, it.services.join_links
+    if passes is None or links.personal_link_for(room, "") is None:
+        raise InvalidInput("Personal join links are not set up on this RoomBot.")
+    name = str((body.get("user") or {}).get("name") or user_id)
+    token = passes.issue(PassHolder(workspace, user_id, name), room.join_key)
+    url = links.personal_link_for(room, token)
+    assert url is not None  # checked above
+    it.reply(personal_link_message(room, url))
+
+
 def create(it: Interaction, body: dict[str, Any], value: str) -> None:
     open_create_modal(it, body, CreateDefaults())
 
@@ -138,6 +157,7 @@ def register(app: App, services: Services, users: UserDirectory) -> None:
         (ids.ROOM_DETAILS_OPEN, details),
         (ids.HOME_CREATE, create),
         (ids.ROOM_JOIN, join_clicked),
+        (ids.ROOM_PERSONAL_LINK, personal_link),
     ]
     for action_id, work in table:
         register_action(app, services, users, (action_id, work))

@@ -13,6 +13,7 @@ from bot.services.container import Services
 from bot.services.event_ledger import EventLedger
 from bot.services.identities import IdentityService
 from bot.services.join_links import JoinLinks
+from bot.services.join_passes import JoinPasses
 from bot.services.joining import JoinService
 from bot.services.reconcile.reconciler import Reconciler
 from bot.services.reminders.delivery import ReminderService
@@ -45,6 +46,7 @@ class Rules:
     reminder_leads: tuple[timedelta, ...]
     audit_retention_days: int | None  # None: kept for ever
     join_links: JoinLinks = field(default_factory=JoinLinks)
+    pass_secret: str | None = field(default=None, repr=False)  # ROOMBOT_SESSION_SECRET
 
 
 def assemble_services(
@@ -73,6 +75,8 @@ def assemble_services(
         join_links=rules.join_links,
         joining=JoinService(engine=engine, identity=identity, clock=clock),
     )
+    if rules.pass_secret is not None and services.events is not None:
+        services.join_passes = JoinPasses(rules.pass_secret, services.events, clock)
     _add_reminders(services, engine, rooms, rules)
     _add_audit(services, engine, rules)
     # Repairs are told on the changes' log, so the audit trail and reminders hear them too.

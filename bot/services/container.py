@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.services.clock import Clock
     from bot.services.event_ledger import EventLedger
     from bot.services.identities import IdentityService
+    from bot.services.join_passes import JoinPasses
     from bot.services.joining import JoinService
     from bot.services.reconcile.reconciler import Reconciler
     from bot.services.reminders.delivery import ReminderService
@@ -36,6 +37,7 @@ class Services:
     reminders: ReminderService | None = None  # what the reminder loop uses
     audit: AuditTrail | None = None  # None: nothing is recorded, /room audit says so
     joining: JoinService | None = None  # the join page's checks and tokens
+    join_passes: JoinPasses | None = None  # personal join links (needs a session secret)
     reconcile: Reconciler | None = (
         None  # store-versus-ACS drift repair (the reconcile loop, the CLI)
     )

@@ -17,6 +17,7 @@ JOIN_PATH = "/r/"
 class JoinLinks:
     public_url: str | None = None  # ROOMBOT_PUBLIC_URL, without a trailing slash
     template: str | None = None  # ROOMBOT_JOIN_URL, with {acs_room_id} and/or {key}
+    personal: bool = False  # personal join links can be sent (the page and a session secret)
 
     def url_for(self, room: RoomDetails) -> str | None:
         """The room's join link; None when RoomBot has no address to give (no Join button)."""
@@ -33,6 +34,12 @@ class JoinLinks:
         if self.template is not None or self.public_url is None:
             return None
         return f"{self.public_url}{JOIN_PATH}{room.join_key}/calendar.ics"
+
+    def personal_link_for(self, room: RoomDetails, token: str) -> str | None:
+        """The join link carrying a personal pass in its fragment (bot/services/join_passes)."""
+        if not (self.personal and self.template is None and self.public_url):
+            return None
+        return f"{self.public_url}{JOIN_PATH}{room.join_key}#t={token}"
 
     @property
     def serves_own_page(self) -> bool:

@@ -44,6 +44,7 @@ def join_web(
         calling="demo" if acs_is_local(settings) else "sdk",
         secure_cookies=not public_url.startswith("http://localhost"),
         public_url=public_url,
+        passes=services.join_passes,
     )
     return web_app(parts)
 

@@ -16,8 +16,9 @@ from flask import Flask, Response, jsonify, request
 
 from bot.services.domain import Workspace
 from bot.services.errors import RoomBotError
+from bot.services.join_passes import PassRefused
 from bot.services.joining import Joiner, JoinRefused, Refusal
-from bot.web.sessions import CSRF_HEADER, SESSION_COOKIE
+from bot.web.sessions import CSRF_HEADER, SESSION_COOKIE, SESSION_SECONDS
 from bot.web.signin import START_PATH
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+EXCHANGE_PATH = "/api/rooms/session"  # under /api/rooms/, which serve routes to this app
 STATUS = {
     Refusal.NO_ROOM: 404,
     Refusal.NOT_INVITED: 403,
@@ -43,6 +45,37 @@ def register(app: Flask, parts: WebParts) -> None:
     @app.post("/api/rooms/<key>/token")
     def token(key: str) -> Response:
         return _answer(parts, key, full=False)
+
+    @app.post(EXCHANGE_PATH)
+    def exchange() -> Response:
+        return _exchange(parts)
+
+
+def _exchange(parts: WebParts) -> Response:
+    """A personal join link's pass (from the URL fragment, sent by the page) for a session."""
+    asked = request.get_json(silent=True) or {}
+    key, token = str(asked.get("key") or ""), str(asked.get("t") or "")
+    if parts.passes is None or parts.cookies is None:
+        return _json(404, error="not_set_up", message="Personal join links are not set up.")
+    try:
+        holder = parts.passes.redeem(token, key)
+    except PassRefused as refused:
+        return _json(400, error="pass_refused", message=str(refused))
+    ws = holder.workspace
+    cookie = parts.cookies.new_session(
+        team_id=ws.team_id, enterprise_id=ws.enterprise_id, user_id=holder.user_id, name=holder.name
+    )
+    response = _json(200, ok=True)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=SESSION_SECONDS,
+        path="/",
+        httponly=True,
+        secure=parts.secure_cookies,
+        samesite="Lax",
+    )
+    return response
 
 
 def _answer(parts: WebParts, key: str, *, full: bool) -> Response:

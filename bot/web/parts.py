@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.services.join_passes import JoinPasses
     from bot.services.joining import JoinService
     from bot.web.sessions import Cookies
     from bot.web.signin import SlackSignIn
@@ -21,6 +22,7 @@ class WebParts:
     calling: str  # "sdk", or "demo" against the local ACS emulator
     secure_cookies: bool  # Secure outside http://localhost
     public_url: str = ""  # ROOMBOT_PUBLIC_URL: the links the page hands out (the .ics)
+    passes: JoinPasses | None = None  # personal join links, traded for a session by POST
 
     @property
     def can_sign_in(self) -> bool:

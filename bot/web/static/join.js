@@ -113,8 +113,32 @@ function localTimes() {
   }
 }
 
+// A personal join link carries a pass in its fragment (#t=…), which never reaches a server
+// on its own: trade it for a session by POST, forget it, and load the page signed in.
+async function redeemPass() {
+  const pass = new URLSearchParams(location.hash.slice(1)).get("t");
+  if (!pass) return false;
+  history.replaceState(null, "", location.pathname);
+  const response = await fetch("/api/rooms/session", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    credentials: "same-origin",
+    body: JSON.stringify({ key, t: pass }),
+  });
+  if (response.ok) {
+    location.reload();
+    return true;
+  }
+  const body = await response.json().catch(() => ({}));
+  $("signin")?.insertAdjacentHTML("afterbegin", '<p id="pass-problem" class="problem"></p>');
+  const problem = $("pass-problem");
+  if (problem) problem.textContent = body.message || "This personal join link did not work.";
+  return true;
+}
+
 async function main() {
   localTimes();
+  if (await redeemPass()) return;
   if (!csrf) return; // signed out, or sign-in not set up: the page itself says what to do
   if (!supported()) {
     $("call").hidden = true;

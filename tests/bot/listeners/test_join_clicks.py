@@ -3,6 +3,7 @@ The click is acknowledged and audited; someone the call would refuse is told why
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -23,7 +24,12 @@ PUBLIC = "https://roombot.example.com"
 
 @pytest.fixture
 def joinable(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) -> Iterator[Stack]:
-    services = make_services(engine, emulator, roombot_public_url=PUBLIC)
+    services = make_services(
+        engine,
+        emulator,
+        roombot_public_url=PUBLIC,
+        roombot_session_secret=SecretStr("session-secret-for-join-tests-0123456789"),
+    )
     settings = Settings(_env_file=None, slack_signing_secret=SecretStr("test-secret"))  # type: ignore[call-arg]
     ana = standin.workspace.user("ana")
     session = console_session(services, standin, settings, ana.name, "general")
@@ -79,3 +85,23 @@ def test_add_to_calendar_is_acknowledged_and_answered_with_nothing(joinable: Sta
     joinable.press("Add to calendar", 1, user="ben")
     assert len(joinable.replies("ben")) == before
     assert join_clicks(joinable) == []
+
+
+def test_join_link_for_me_sends_a_personal_link_privately(joinable: Stack) -> None:
+    joinable.run("/room create Standup for 30m @ben")
+    joinable.press("Join link for me", 1, user="ben")
+    told = joinable.standin.ephemerals("ben")[-1]
+    urls = [
+        e.get("url", "") for b in told["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert len(urls) == 1
+    assert urls[0].startswith(f"{PUBLIC}/r/")
+    assert "#t=" in urls[0]
+    assert "once, within 5 minutes" in told["text"]
+
+
+def test_no_personal_link_for_someone_off_the_roster(joinable: Stack) -> None:
+    joinable.run("/room create Standup for 30m")
+    joinable.press("Join link for me", 1, user="cho")
+    assert "not on the roster of room #1" in joinable.last_reply("cho")
+    assert "#t=" not in json.dumps(joinable.standin.ephemerals("cho"))

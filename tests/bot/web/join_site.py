@@ -11,7 +11,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from flask.testing import FlaskClient
 from pydantic import SecretStr
+from sqlalchemy import Engine
 
+from acs_emulator import RunningEmulator
 from bot.config import Settings
 from bot.services.container import Services
 from bot.services.domain import Role, RoomDetails, Workspace
@@ -19,6 +21,7 @@ from bot.services.new_room import NewRoom
 from bot.web.assembly import join_web
 from slack_standin import RunningStandin
 from tests.slack_standin.signin_flow import choices, visit
+from tests.support.slack_stack import make_services
 
 PUBLIC_URL = "https://roombot.example.com"
 CLIENT_ID = "2141029472.691202649728"
@@ -100,3 +103,13 @@ def make_site(
 
 def query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def join_services(engine: Engine, emulator: RunningEmulator, **overrides: Any) -> Services:
+    """Services as serve builds them with the join page's settings (personal links need the
+    same session secret as the page that redeems them)."""
+    values: dict[str, Any] = {
+        "roombot_public_url": PUBLIC_URL,
+        "roombot_session_secret": SecretStr(SESSION_SECRET),
+    }
+    return make_services(engine, emulator, **(values | overrides))

@@ -19,9 +19,9 @@ from sqlalchemy import Engine
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.run_modes.http_server import HttpServer
 from bot.services.domain import Role
+from bot.services.join_passes import PassHolder
 from slack_standin import RunningStandin
-from tests.bot.web.join_site import Site, make_site
-from tests.support.slack_stack import make_services
+from tests.bot.web.join_site import Site, join_services, make_site
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -87,7 +87,7 @@ def serving_site(
 ) -> Iterator[Served]:
     server = HttpServer(host="localhost", port=0)
     url = f"http://localhost:{server.port}"
-    services = make_services(engine, emulator)
+    services = join_services(engine, emulator, roombot_public_url=url)
     site = make_site(standin, services, roombot_public_url=url, **overrides)
     server.start(site.client.application)
     try:
@@ -263,3 +263,17 @@ def test_against_the_local_emulator_the_page_plays_a_demo_call_and_says_so(
         page.screenshot(path=shot)
     page.click("#leave")
     expect(page.locator("#outcome-title")).to_have_text("You left the call")
+
+
+def test_a_personal_link_signs_in_from_its_fragment_and_forgets_it(
+    served: Served, page: Page
+) -> None:
+    room = served.site.room(members={served.site.user_id("ben"): Role.ATTENDEE})
+    passes = served.site.services.join_passes
+    assert passes is not None
+    holder = PassHolder(served.site.workspace, served.site.user_id("ben"), "Ben Becker")
+    token = passes.issue(holder, room.join_key)
+    page.add_init_script(FAKE_ADAPTER + "window.RoomBotScript = [];")
+    page.goto(f"{served.url}/r/{room.join_key}#t={token}")
+    expect(page.locator("#who")).to_have_text("Signed in as Ben Becker")
+    assert "#t=" not in page.url

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.services.domain import Role
+from bot.services.join_passes import PassHolder
 from slack_standin import RunningStandin
-from tests.bot.web.join_site import PUBLIC_URL, Site, make_site, query
-from tests.support.slack_stack import make_services
+from tests.bot.web.join_site import PUBLIC_URL, Site, join_services, make_site, query
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def emulator() -> Iterator[RunningEmulator]:
 
 @pytest.fixture
 def site(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) -> Iterator[Site]:
-    services = make_services(engine, emulator)
+    services = join_services(engine, emulator)
     yield make_site(standin, services)
     services.close()
 
@@ -82,7 +82,7 @@ def test_sign_in_may_only_lead_back_to_a_join_page(site: Site) -> None:
 def test_someone_of_a_workspace_without_roombot_is_not_signed_in(
     engine: Engine, emulator: RunningEmulator, standin: RunningStandin
 ) -> None:
-    services = make_services(engine, emulator)
+    services = join_services(engine, emulator)
     try:
         site = make_site(standin, services, installed_in="T0OTHERTEAM")
         back = site.sign_in("ben", "/r/any-key")
@@ -96,7 +96,7 @@ def test_someone_of_a_workspace_without_roombot_is_not_signed_in(
 def test_without_sign_in_settings_the_page_tells_the_operator_what_to_set(
     engine: Engine, emulator: RunningEmulator, standin: RunningStandin
 ) -> None:
-    services = make_services(engine, emulator)
+    services = join_services(engine, emulator)
     try:
         site = make_site(standin, services, roombot_session_secret=None)
         room = site.room(members={})
@@ -185,3 +185,28 @@ def test_anyone_with_the_link_can_download_the_rooms_ics(site: Site) -> None:
     assert answer.mimetype == "text/calendar"
     assert f"URL:{site.public_url}/r/{room.join_key}" in answer.get_data(as_text=True)
     assert site.client.get("/r/no-such-room-key-000000/calendar.ics").status_code == 404
+
+
+def test_a_personal_link_signs_its_person_in_once(site: Site) -> None:
+    room = site.room(members={site.user_id("ben"): Role.ATTENDEE})
+    passes = site.services.join_passes
+    assert passes is not None
+    token = passes.issue(PassHolder(site.workspace, site.user_id("ben"), "Ben"), room.join_key)
+    traded = site.client.post("/api/rooms/session", json={"key": room.join_key, "t": token})
+    assert traded.status_code == 200
+    assert "Signed in as Ben" in site.client.get(f"/r/{room.join_key}").get_data(as_text=True)
+    again = site.client.post("/api/rooms/session", json={"key": room.join_key, "t": token})
+    assert (again.status_code, again.get_json()["error"]) == (400, "pass_refused")
+    assert "already used" in again.get_json()["message"]
+
+
+def test_a_get_of_a_personal_link_consumes_nothing(site: Site) -> None:
+    """Slack's link previewer fetches posted links with GET; the pass is in the fragment,
+    which no GET carries, and only a POST spends it."""
+    room = site.room(members={site.user_id("ben"): Role.ATTENDEE})
+    passes = site.services.join_passes
+    assert passes is not None
+    token = passes.issue(PassHolder(site.workspace, site.user_id("ben"), "Ben"), room.join_key)
+    assert site.client.get(f"/r/{room.join_key}?t={token}").status_code == 200
+    traded = site.client.post("/api/rooms/session", json={"key": room.join_key, "t": token})
+    assert traded.status_code == 200
