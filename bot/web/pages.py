@@ -17,6 +17,7 @@ from flask import Flask, Response, abort, redirect, render_template, request, se
 from bot.services.joining import JoinRefused
 from bot.web import join_api
 from bot.web.calendar import room_event
+from bot.web.compressed import GzipCache, accepts_gzip
 from bot.web.security import new_nonce, page_headers
 from bot.web.sessions import SESSION_COOKIE, SESSION_SECONDS, SIGNIN_COOKIE, SIGNIN_SECONDS
 from bot.web.signin import CALLBACK_PATH, START_PATH, SignInFailed
@@ -39,6 +40,7 @@ NOT_SET_UP: Final = (
 
 def web_app(parts: WebParts) -> Flask:
     app = Flask(__name__, static_folder=None, template_folder=str(HERE / "templates"))
+    gzipped = GzipCache()
     join_api.register(app, parts)
 
     @app.get("/r/<key>")
@@ -116,8 +118,14 @@ def web_app(parts: WebParts) -> Flask:
         found = parts.vendor.by_url_name(name) if parts.vendor else None
         if found is None or parts.vendor is None:
             abort(404)
-        response = send_from_directory(parts.vendor.directory, found.name, max_age=31536000)
+        path = parts.vendor.path(found)
+        if accepts_gzip(request.headers.get("Accept-Encoding", "")):
+            response = Response(gzipped.get(path))
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response = send_from_directory(parts.vendor.directory, found.name)
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        response.headers["Vary"] = "Accept-Encoding"
         _typed(response, found.name)
         return response
 

@@ -277,3 +277,21 @@ def test_a_personal_link_signs_in_from_its_fragment_and_forgets_it(
     page.goto(f"{served.url}/r/{room.join_key}#t={token}")
     expect(page.locator("#who")).to_have_text("Signed in as Ben Becker")
     assert "#t=" not in page.url
+
+
+def test_roombots_page_loads_the_real_sdk_through_its_import_map_under_its_csp(
+    served: Served, page: Page, vendor_build: object, blocked_urls: list[str]
+) -> None:
+    """The vendored Calling SDK, served by RoomBot (gzipped, immutable) and imported the way
+    calling-sdk.js imports it, with everything but localhost refused: CallClient constructs."""
+    room = served.site.room(members={})
+    with page.expect_response(lambda r: "/static/vendor/communication-calling." in r.url) as sdk:
+        page.goto(f"{served.url}/r/{room.join_key}")
+        page.evaluate("import('@azure/communication-calling').then(() => true)")
+    assert sdk.value.headers["content-encoding"] == "gzip"
+    assert "immutable" in sdk.value.headers["cache-control"]
+    made = page.evaluate(
+        "import('@azure/communication-calling').then(m => typeof new m.CallClient())"
+    )
+    assert made == "object"
+    assert all("localhost" not in url for url in blocked_urls)
