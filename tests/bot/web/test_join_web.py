@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
+from urllib.parse import urljoin
 
 import pytest
 from sqlalchemy import Engine
@@ -13,7 +15,8 @@ from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
 from bot.services.domain import Role
 from bot.services.join_passes import PassHolder
 from slack_standin import RunningStandin
-from tests.bot.web.join_site import PUBLIC_URL, Site, join_services, make_site, query
+from tests.bot.web.join_site import CLIENT_ID, PUBLIC_URL, Site, join_services, make_site, query
+from tests.slack_standin.signin_flow import authorize_url, choices, redirected_to, visit
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +213,37 @@ def test_a_get_of_a_personal_link_consumes_nothing(site: Site) -> None:
     assert site.client.get(f"/r/{room.join_key}?t={token}").status_code == 200
     traded = site.client.post("/api/rooms/session", json={"key": room.join_key, "t": token})
     assert traded.status_code == 200
+
+
+def test_an_id_token_for_another_nonce_signs_nobody_in(site: Site) -> None:
+    """The state matches this browser's sign-in, but Slack's ID token answers another
+    request's nonce (a code injected from elsewhere)."""
+    start = site.client.get("/auth/slack/start?next=/r/any-room-key-0000")
+    state = query(start.headers["Location"])["state"]
+    injected = authorize_url(
+        site.standin,
+        client_id=CLIENT_ID,
+        redirect_uri=f"{PUBLIC_URL}/auth/slack/callback",
+        state=state,
+        nonce="someone-elses-nonce",
+    )
+    params = sign_in_with(site.standin, injected, site.user_id("ben"))
+    back = site.client.get(f"/auth/slack/callback?code={params['code']}&state={state}")
+    assert back.status_code == 400
+    assert "expired or was already used" in back.get_data(as_text=True)  # the nonce check
+    assert not any(c.startswith("roombot_session=") for c in back.headers.getlist("Set-Cookie"))
+
+
+def test_the_api_gives_no_token_before_the_room_opens(site: Site) -> None:
+    room = site.room(members={site.user_id("ben"): Role.ATTENDEE}, starts_in=timedelta(hours=2))
+    site.sign_in("ben", f"/r/{room.join_key}")
+    answer = site.client.post(
+        f"/api/rooms/{room.join_key}/join", headers={"X-RoomBot-CSRF": site.csrf(room.join_key)}
+    )
+    assert (answer.status_code, answer.get_json()["error"]) == (409, "not_yet_open")
+
+
+def sign_in_with(standin: RunningStandin, url: str, user_id: str) -> dict[str, str]:
+    page = visit(url)
+    _, params = redirected_to(visit(urljoin(url, choices(page)[user_id])))
+    return params
