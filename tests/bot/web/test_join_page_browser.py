@@ -295,3 +295,29 @@ def test_roombots_page_loads_the_real_sdk_through_its_import_map_under_its_csp(
     )
     assert made == "object"
     assert all("localhost" not in url for url in blocked_urls)
+
+
+def test_a_browser_without_webrtc_gets_the_unsupported_browser_page(
+    served: Served, browser_context: BrowserContext
+) -> None:
+    room = served.site.room(members={served.site.user_id("ben"): Role.ATTENDEE})
+    page = signed_in_page(served, browser_context, "ben", room.join_key)
+    page.add_init_script("delete window.RTCPeerConnection;")
+    play(page, f"{served.url}/r/{room.join_key}", [["state", "Connected"]])
+    expect(page.locator("#outcome-title")).to_have_text("Browser not supported")
+    assert page.evaluate("window.RoomBotGrant") is None
+
+
+def test_a_second_tab_on_the_same_room_does_not_join_again(
+    served: Served, browser_context: BrowserContext
+) -> None:
+    """ACS allows one call agent per identity and tab; a second would fail (409/40228)."""
+    room = served.site.room(members={served.site.user_id("ben"): Role.ATTENDEE})
+    first = signed_in_page(served, browser_context, "ben", room.join_key)
+    play(first, f"{served.url}/r/{room.join_key}", [["state", "Connected"]])
+    expect(first.locator("#status")).to_have_text("In the call")
+    second = browser_context.new_page()
+    second.add_init_script(FAKE_ADAPTER + "window.RoomBotScript = [];")
+    second.goto(f"{served.url}/r/{room.join_key}")
+    expect(second.locator("#outcome-title")).to_have_text("Open in another tab")
+    assert second.evaluate("window.RoomBotGrant") is None
