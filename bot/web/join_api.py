@@ -116,6 +116,10 @@ def _grant(grant: JoinGrant, session: Session) -> dict[str, Any]:
     }
 
 
+def json_answer(status: int, **body: Any) -> Response:
+    return _json(status, **body)
+
+
 def _json(status: int, **body: Any) -> Response:
     response = jsonify(body)
     response.status_code = status

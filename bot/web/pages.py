@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from flask import Flask, Response, abort, redirect, render_template, request, send_from_directory
 
+from bot.services.errors import RoomBotError
 from bot.services.joining import JoinRefused
 from bot.web import join_api
 from bot.web.calendar import room_event
@@ -42,6 +43,14 @@ def web_app(parts: WebParts) -> Flask:
     app = Flask(__name__, static_folder=None, template_folder=str(HERE / "templates"))
     gzipped = GzipCache()
     join_api.register(app, parts)
+
+    @app.errorhandler(RoomBotError)
+    def unavailable(failed: RoomBotError) -> Response:
+        """The store or ACS cannot answer now: say so in one line, never a stack trace."""
+        log.warning("join page: %s %s: %s", request.method, request.path, failed.message)
+        if request.path.startswith("/api/"):
+            return join_api.json_answer(503, error="unavailable", message=failed.message)
+        return _page("message.html", new_nonce(), 503, title="Try again soon", text=failed.message)
 
     @app.get("/r/<key>")
     def join_page(key: str) -> Response:

@@ -10,9 +10,6 @@ outage has no honest SQLite equivalent and that test runs on PostgreSQL only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,27 +21,9 @@ from bot.services.uow import UNAVAILABLE
 from slack_standin import RunningStandin
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision
+from tests.bot.hardening.conftest import Outage
 from tests.bot.run_modes.conftest import Served, serving, single_workspace
 from tests.bot.run_modes.helpers import http, wait_until
-from tests.support.db_proxy import db_proxy
-
-
-@dataclass
-class Outage:
-    url: str
-    cut: Callable[[], None]
-    restore: Callable[[], None]
-
-
-@pytest.fixture
-def outage(empty_database_url: str) -> Iterator[Outage]:
-    """An empty database (no tables yet) that the test can make unreachable and bring back."""
-    if make_url(empty_database_url).get_backend_name() != "postgresql":
-        file = Path(make_url(empty_database_url).database or "")
-        yield Outage(empty_database_url, lambda: file.mkdir(parents=True), lambda: file.rmdir())
-        return
-    with db_proxy(empty_database_url) as proxy:
-        yield Outage(proxy.url_for(empty_database_url), proxy.cut, proxy.restore)
 
 
 def ana_types(served: Served, standin: RunningStandin, text: str) -> Any:
