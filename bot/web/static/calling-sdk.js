@@ -2,10 +2,24 @@
 // page's import map). It joins muted, never asks a Consumer for devices, reports the role
 // and capabilities as the SDK learns them, and keeps one call agent per tab.
 
-import { CallClient, Features, LocalVideoStream, VideoStreamRenderer } from "@azure/communication-calling";
+import {
+  CallClient,
+  Features,
+  LocalAudioStream,
+  LocalVideoStream,
+  VideoStreamRenderer,
+} from "@azure/communication-calling";
 import { AzureCommunicationTokenCredential } from "@azure/communication-common";
 
 const WATCHED = ["unmuteMic", "turnVideoOn", "shareScreen"];
+
+// Joined muted. A Consumer (receive only) joins with a silent stream made in the page, so
+// the SDK never opens the microphone: joining muted alone still asks for it.
+function audioFor(role) {
+  if (role !== "Consumer") return { muted: true };
+  const silence = new AudioContext().createMediaStreamDestination().stream;
+  return { muted: true, localAudioStreams: [new LocalAudioStream(silence)] };
+}
 
 export async function join({ roomId, token, displayName, role, refresh }) {
   const credential = new AzureCommunicationTokenCredential({
@@ -15,7 +29,7 @@ export async function join({ roomId, token, displayName, role, refresh }) {
   });
   const client = new CallClient();
   const agent = await client.createCallAgent(credential, { displayName });
-  const call = agent.join({ roomId }, { audioOptions: { muted: true } });
+  const call = agent.join({ roomId }, { audioOptions: audioFor(role) });
   const handlers = {};
   const emit = (name, ...values) => (handlers[name] || []).forEach((h) => h(...values));
   const capabilities = call.feature(Features.Capabilities);

@@ -73,7 +73,7 @@ function wire(call, grantedRole) {
   const render = () => {
     const known = role !== "Unknown";
     const devices = known && !DEVICE_FREE_ROLES.has(role);
-    $("role").textContent = known ? `Your role: ${role}` : "";
+    if (known) $("role").textContent = `Your role: ${role}`;
     $("mic").hidden = !(devices && capabilities.unmuteMic);
     $("camera").hidden = !(devices && capabilities.turnVideoOn);
     $("share").hidden = !(known && capabilities.shareScreen && !DEVICE_FREE_ROLES.has(role));
@@ -89,7 +89,10 @@ function wire(call, grantedRole) {
     if (state !== "Disconnected") return;
     const known = ending && ENDINGS[ending.subCode];
     if (known) finish(...known);
-    else finish("You left the call", "Close this tab, or reload it to join again.");
+    else if (ending && ending.code) {
+      const why = `Azure Communication Services ended it (${ending.code}/${ending.subCode}).`;
+      finish("The call could not go on", `${why} Check your network, then reload to try again.`);
+    } else finish("You left the call", "Close this tab, or reload it to join again.");
   });
   const flip = (name, apply, on, off) => async () => {
     toggles[name] = !toggles[name];
@@ -155,6 +158,7 @@ async function main() {
     return finish(title, body.message || "Try again in a minute.");
   }
   $("call").hidden = false;
+  $("role").textContent = `Joining as ${body.role}`;
   const refresh = async () => {
     const answer = await api("token");
     if (answer.status !== 200) throw new Error(answer.body.error || "token refresh failed");

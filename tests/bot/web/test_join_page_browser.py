@@ -321,3 +321,18 @@ def test_a_second_tab_on_the_same_room_does_not_join_again(
     second.goto(f"{served.url}/r/{room.join_key}")
     expect(second.locator("#outcome-title")).to_have_text("Open in another tab")
     assert second.evaluate("window.RoomBotGrant") is None
+
+
+def test_the_real_sdk_adapter_joins_and_ends_clearly_when_acs_cannot_be_reached(
+    served: Served, browser_context: BrowserContext, vendor_build: object
+) -> None:
+    """calling-sdk.js end to end, offline: the real SDK takes the token RoomBot issued (the
+    emulator's JWT), creates its call agent and joins the room; with Microsoft's hosts
+    refused the call ends with a network code, and the page says so instead of hanging."""
+    room = served.site.room(members={served.site.user_id("ben"): Role.CONSUMER})
+    page = signed_in_page(served, browser_context, "ben", room.join_key, scripted=False)
+    page.goto(f"{served.url}/r/{room.join_key}")
+    expect(page.locator("#role")).to_have_text("Joining as Consumer")
+    expect(page.locator("#outcome-title")).to_have_text("The call could not go on", timeout=90_000)
+    assert "Azure Communication Services ended it" in (page.text_content("#outcome-text") or "")
+    assert page.evaluate("window.RoomBotMediaAsks") == 0  # a Consumer is asked for nothing
