@@ -47,20 +47,22 @@ def _ready(engine: Engine) -> None:
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """Commit on success, roll back on error; a lost database becomes StoreUnavailable."""
-    try:
-        _ready(engine)
-        with session_scope(engine) as session:
-            yield session
-    except StorageUnavailable as exc:
-        raise StoreUnavailable(UNAVAILABLE) from exc
+    with _store_errors(engine), session_scope(engine) as session:
+        yield session
 
 
 @contextmanager
 def one_statement(engine: Engine) -> Iterator[Connection]:
     """`unit_of_work` for a single statement on a plain connection (`statement_scope`)."""
+    with _store_errors(engine), statement_scope(engine) as connection:
+        yield connection
+
+
+@contextmanager
+def _store_errors(engine: Engine) -> Iterator[None]:
+    """The schema made ready first; a lost database said as the domain's StoreUnavailable."""
     try:
         _ready(engine)
-        with statement_scope(engine) as connection:
-            yield connection
+        yield
     except StorageUnavailable as exc:
         raise StoreUnavailable(UNAVAILABLE) from exc

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -21,14 +23,24 @@ def emulator() -> Iterator[RunningEmulator]:
         yield running
 
 
-@pytest.fixture
-def stack(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) -> Iterator[Stack]:
-    ana = standin.workspace.user("ana")
-    services = make_services(engine, emulator, roombot_admins=frozenset({"U06EVE1005"}))
-    settings = Settings(_env_file=None, slack_signing_secret=SecretStr("test-secret"))  # type: ignore[call-arg]
-    session = console_session(services, standin, settings, ana.name, "general")
+@contextmanager
+def console_stack(
+    engine: Engine, emulator: RunningEmulator, standin: RunningStandin, **settings: Any
+) -> Iterator[Stack]:
+    """The real app as ana sees it in #general, on services built with `settings`."""
+    services = make_services(engine, emulator, **settings)
+    signing = Settings(_env_file=None, slack_signing_secret=SecretStr("test-secret"))  # type: ignore[call-arg]
+    session = console_session(
+        services, standin, signing, standin.workspace.user("ana").name, "general"
+    )
     try:
         yield Stack(session, standin, services, emulator)
     finally:
         session.executor.shutdown(wait=True)
         services.close()
+
+
+@pytest.fixture
+def stack(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) -> Iterator[Stack]:
+    with console_stack(engine, emulator, standin, roombot_admins=frozenset({"U06EVE1005"})) as it:
+        yield it

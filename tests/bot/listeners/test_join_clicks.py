@@ -11,33 +11,22 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from acs_emulator import RunningEmulator
-from bot.app import console_session
 from bot.blocks import ids
-from bot.config import Settings
 from bot.services.access import Actor
 from bot.services.domain import RoomKey, Workspace
 from slack_standin import RunningStandin
-from tests.support.slack_stack import Stack, make_services
+from tests.bot.listeners.conftest import console_stack
+from tests.support.slack_stack import Stack
 
 PUBLIC = "https://roombot.example.com"
 
 
 @pytest.fixture
 def joinable(engine: Engine, emulator: RunningEmulator, standin: RunningStandin) -> Iterator[Stack]:
-    services = make_services(
-        engine,
-        emulator,
-        roombot_public_url=PUBLIC,
-        roombot_session_secret=SecretStr("session-secret-for-join-tests-0123456789"),
-    )
-    settings = Settings(_env_file=None, slack_signing_secret=SecretStr("test-secret"))  # type: ignore[call-arg]
-    ana = standin.workspace.user("ana")
-    session = console_session(services, standin, settings, ana.name, "general")
-    try:
-        yield Stack(session, standin, services, emulator)
-    finally:
-        session.executor.shutdown(wait=True)
-        services.close()
+    secret = SecretStr("session-secret-for-join-tests-0123456789")
+    settings = {"roombot_public_url": PUBLIC, "roombot_session_secret": secret}
+    with console_stack(engine, emulator, standin, **settings) as stack:
+        yield stack
 
 
 def join_clicks(stack: Stack) -> list[tuple[str | None, str]]:
