@@ -124,11 +124,18 @@ class HttpServer:
         close everything. True when no request was cut off."""
         self._in_loop(self._stop_accepting)
         drained = _wait_until(lambda: not self._busy(), grace_s)
-        self._in_loop(lambda: wasyncore.close_all(self._map))
+        self._in_loop(self._close_all)
         if self._loop is not None:
             self._loop.join()
         self._server.task_dispatcher.shutdown(timeout=int(grace_s) + 1)
         return drained
+
+    def _close_all(self) -> None:
+        # A connection's own close first: it also closes the answers still buffered for it
+        # (temporary files for bodies over 1 MB), which closing the bare socket would leak.
+        for channel in [d for d in self._map.values() if isinstance(d, HTTPChannel)]:
+            channel.handle_close()
+        wasyncore.close_all(self._map)
 
     def _stop_accepting(self) -> None:
         # The base close only: the server's own would also close the trigger that the

@@ -18,7 +18,7 @@ from bot.services.errors import RoomBotError
 from bot.services.joining import JoinRefused
 from bot.web import join_api
 from bot.web.calendar import room_event
-from bot.web.compressed import GzipCache, accepts_gzip
+from bot.web.compressed import accepts_gzip
 from bot.web.security import new_nonce, page_headers
 from bot.web.sessions import SESSION_COOKIE, SESSION_SECONDS, SIGNIN_COOKIE, SIGNIN_SECONDS
 from bot.web.signin import CALLBACK_PATH, START_PATH, SignInFailed
@@ -41,7 +41,6 @@ NOT_SET_UP: Final = (
 
 def web_app(parts: WebParts) -> Flask:
     app = Flask(__name__, static_folder=None, template_folder=str(HERE / "templates"))
-    gzipped = GzipCache()
     join_api.register(app, parts)
 
     @app.errorhandler(RoomBotError)
@@ -127,12 +126,16 @@ def web_app(parts: WebParts) -> Flask:
         found = parts.vendor.by_url_name(name) if parts.vendor else None
         if found is None or parts.vendor is None:
             abort(404)
-        path = parts.vendor.path(found)
-        if accepts_gzip(request.headers.get("Accept-Encoding", "")):
-            response = Response(gzipped.get(path))
+        gzipped = f"{found.name}.gz"  # written beside it by bot/web/build.mjs
+        directory = parts.vendor.directory
+        if (
+            accepts_gzip(request.headers.get("Accept-Encoding", ""))
+            and (directory / gzipped).is_file()
+        ):
+            response = send_from_directory(directory, gzipped)
             response.headers["Content-Encoding"] = "gzip"
         else:
-            response = send_from_directory(parts.vendor.directory, found.name)
+            response = send_from_directory(directory, found.name)
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         response.headers["Vary"] = "Accept-Encoding"
         _typed(response, found.name)

@@ -9,6 +9,7 @@ bot/web/vendor.py gives, as the real server will serve them.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import threading
@@ -159,8 +160,15 @@ def test_the_sdk_is_served_byte_for_byte_as_npm_ships_it(vendor_build: VendorBui
 
 
 def test_vendor_json_describes_every_file_the_build_wrote(vendor_build: VendorBuild) -> None:
+    """Each listed file, and beside each script its gzipped copy (served as is)."""
     on_disk = {p.name for p in VENDOR_DIR.iterdir()} - {"vendor.json"}
-    assert {f.name for f in vendor_build.files} == on_disk
+    listed = {f.name for f in vendor_build.files}
+    assert on_disk == listed | {f"{name}.gz" for name in listed if name.endswith(".js")}
+    for name in (n for n in listed if n.endswith(".js")):
+        assert (
+            gzip.decompress((VENDOR_DIR / f"{name}.gz").read_bytes())
+            == (VENDOR_DIR / name).read_bytes()
+        )
     for file in vendor_build.files:
         path = vendor_build.path(file)
         assert (file.digest, file.size) == (sha256_prefix(path), path.stat().st_size), file.name
