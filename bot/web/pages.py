@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from flask import Flask, Response, abort, redirect, render_template, request, send_from_directory
 
+from bot.services.domain import RoomState
 from bot.services.errors import RoomBotError
 from bot.services.joining import JoinRefused
 from bot.web import join_api
@@ -79,6 +80,8 @@ def web_app(parts: WebParts) -> Flask:
         try:
             room = parts.joining.room(key)
         except JoinRefused:
+            abort(404)
+        if room.state is RoomState.DELETED:  # nothing left to put in a calendar
             abort(404)
         body = room_event(room, join_url=f"{parts.public_url}/r/{key}", now=parts.joining.now())
         response = Response(body, mimetype="text/calendar")

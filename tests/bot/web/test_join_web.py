@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import Engine
 
 from acs_emulator import EmulatorConfig, RunningEmulator, start_emulator
-from bot.services.domain import Role
+from bot.services.access import Actor
+from bot.services.domain import Role, RoomKey
 from bot.services.join_passes import PassHolder
 from slack_standin import RunningStandin
 from tests.bot.web.join_site import CLIENT_ID, PUBLIC_URL, Site, join_services, make_site, query
@@ -188,6 +189,13 @@ def test_anyone_with_the_link_can_download_the_rooms_ics(site: Site) -> None:
     assert answer.mimetype == "text/calendar"
     assert f"URL:{site.public_url}/r/{room.join_key}" in answer.get_data(as_text=True)
     assert site.client.get("/r/no-such-room-key-000000/calendar.ics").status_code == 404
+
+
+def test_a_deleted_room_has_no_ics(site: Site) -> None:
+    room = site.room(members={})
+    organizer = Actor(site.user_id("ana"))
+    site.services.changes.delete(site.workspace, RoomKey(number=room.number), organizer)
+    assert site.client.get(f"/r/{room.join_key}/calendar.ics").status_code == 404
 
 
 def test_a_personal_link_signs_its_person_in_once(site: Site) -> None:
