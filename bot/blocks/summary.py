@@ -91,7 +91,7 @@ def room_buttons(room: RoomDetails, now: datetime, links: JoinLinks = NO_JOIN) -
 
 def _personal_button(room: RoomDetails, links: JoinLinks) -> list[Json]:
     """For people not signed in to Slack in their browser: a link that signs them in once."""
-    if links.personal_link_for(room, "") is None:
+    if not links.sends_personal_links:
         return []
     label = f"Get a personal join link for room #{room.number}"
     value = ids.room_value(room.number)

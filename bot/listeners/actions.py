@@ -135,7 +135,7 @@ def personal_link(it: Interaction, body: dict[str, Any], value: str) -> None:
         it.reply(refusal)
         return
     passes, links = it.services.join_passes, it.services.join_links
-    if passes is None or links.personal_link_for(room, "") is None:
+    if passes is None or not links.sends_personal_links:
         raise InvalidInput("Personal join links are not set up on this RoomBot.")
     name = str((body.get("user") or {}).get("name") or user_id)
     token = passes.issue(PassHolder(workspace, user_id, name), room.join_key)

@@ -35,9 +35,14 @@ class JoinLinks:
             return None
         return f"{self.public_url}{JOIN_PATH}{room.join_key}/calendar.ics"
 
+    @property
+    def sends_personal_links(self) -> bool:
+        """Personal join links lead to RoomBot's own page, which redeems their passes."""
+        return self.personal and self.template is None and self.public_url is not None
+
     def personal_link_for(self, room: RoomDetails, token: str) -> str | None:
         """The join link carrying a personal pass in its fragment (bot/services/join_passes)."""
-        if not (self.personal and self.template is None and self.public_url):
+        if not self.sends_personal_links:
             return None
         return f"{self.public_url}{JOIN_PATH}{room.join_key}#t={token}"
 

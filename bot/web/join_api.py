@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, Response, jsonify, request
 
 from bot.services.domain import Workspace
-from bot.services.errors import RoomBotError
 from bot.services.join_passes import PassRefused
 from bot.services.joining import Joiner, JoinRefused, Refusal
-from bot.web.sessions import CSRF_HEADER, SESSION_COOKIE, SESSION_SECONDS
+from bot.web.sessions import CSRF_HEADER, SESSION_COOKIE, SESSION_SECONDS, set_cookie
 from bot.web.signin import START_PATH
 
 if TYPE_CHECKING:
@@ -56,42 +55,34 @@ def _exchange(parts: WebParts) -> Response:
     asked = request.get_json(silent=True) or {}
     key, token = str(asked.get("key") or ""), str(asked.get("t") or "")
     if parts.passes is None or parts.cookies is None:
-        return _json(404, error="not_set_up", message="Personal join links are not set up.")
+        return json_answer(404, error="not_set_up", message="Personal join links are not set up.")
     try:
         holder = parts.passes.redeem(token, key)
     except PassRefused as refused:
-        return _json(400, error="pass_refused", message=str(refused))
+        return json_answer(400, error="pass_refused", message=str(refused))
     ws = holder.workspace
     cookie = parts.cookies.new_session(
         team_id=ws.team_id, enterprise_id=ws.enterprise_id, user_id=holder.user_id, name=holder.name
     )
-    response = _json(200, ok=True)
-    response.set_cookie(
-        SESSION_COOKIE,
-        cookie,
-        max_age=SESSION_SECONDS,
-        path="/",
-        httponly=True,
-        secure=parts.secure_cookies,
-        samesite="Lax",
-    )
+    response = json_answer(200, ok=True)
+    set_cookie(response, SESSION_COOKIE, cookie, age=SESSION_SECONDS, secure=parts.secure_cookies)
     return response
 
 
 def _answer(parts: WebParts, key: str, *, full: bool) -> Response:
-    session = parts.cookies.session(request.cookies.get(SESSION_COOKIE)) if parts.cookies else None
+    session = parts.session_of(request.cookies.get(SESSION_COOKIE))
     if session is None:
-        return _json(401, error="signed_out", signInUrl=f"{START_PATH}?next=/r/{key}")
+        return json_answer(401, error="signed_out", signInUrl=f"{START_PATH}?next=/r/{key}")
     if not secrets.compare_digest(request.headers.get(CSRF_HEADER, ""), session.csrf):
-        return _json(403, error="csrf", message="Reload the page and try again.")
+        return json_answer(403, error="csrf", message="Reload the page and try again.")
     try:
         grant = parts.joining.grant(key, _joiner(session))
-    except JoinRefused as refused:
-        return _json(STATUS[refused.reason], error=refused.reason.value, message=refused.message)
-    except RoomBotError as failed:  # the store or ACS: try again later
-        return _json(503, error="unavailable", message=failed.message)
+    except JoinRefused as refused:  # other RoomBotErrors: the app's handler (bot/web/pages.py)
+        return json_answer(
+            STATUS[refused.reason], error=refused.reason.value, message=refused.message
+        )
     log.info("join_token room=#%s role=%s user=%s", grant.room.number, grant.role, session.user_id)
-    return _json(200, **(_grant(grant, session) if full else _token(grant)))
+    return json_answer(200, **(_grant(grant, session) if full else _token(grant)))
 
 
 def _joiner(session: Session) -> Joiner:
@@ -117,10 +108,6 @@ def _grant(grant: JoinGrant, session: Session) -> dict[str, Any]:
 
 
 def json_answer(status: int, **body: Any) -> Response:
-    return _json(status, **body)
-
-
-def _json(status: int, **body: Any) -> Response:
     response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"

@@ -20,8 +20,15 @@ from bot.services.joining import JoinRefused
 from bot.web import join_api
 from bot.web.calendar import room_event
 from bot.web.compressed import accepts_gzip
+from bot.web.join_api import json_answer
 from bot.web.security import new_nonce, page_headers
-from bot.web.sessions import SESSION_COOKIE, SESSION_SECONDS, SIGNIN_COOKIE, SIGNIN_SECONDS
+from bot.web.sessions import (
+    SESSION_COOKIE,
+    SESSION_SECONDS,
+    SIGNIN_COOKIE,
+    SIGNIN_SECONDS,
+    set_cookie,
+)
 from bot.web.signin import CALLBACK_PATH, START_PATH, SignInFailed
 
 if TYPE_CHECKING:
@@ -49,7 +56,7 @@ def web_app(parts: WebParts) -> Flask:
         """The store or ACS cannot answer now: say so in one line, never a stack trace."""
         log.warning("join page: %s %s: %s", request.method, request.path, failed.message)
         if request.path.startswith("/api/"):
-            return join_api.json_answer(503, error="unavailable", message=failed.message)
+            return json_answer(503, error="unavailable", message=failed.message)
         return _page("message.html", new_nonce(), 503, title="Try again soon", text=failed.message)
 
     @app.get("/r/<key>")
@@ -59,9 +66,7 @@ def web_app(parts: WebParts) -> Flask:
             room = parts.joining.room(key)
         except JoinRefused as refused:
             return _page("message.html", nonce, 404, title="No such room", text=refused.message)
-        session = (
-            parts.cookies.session(request.cookies.get(SESSION_COOKIE)) if parts.cookies else None
-        )
+        session = parts.session_of(request.cookies.get(SESSION_COOKIE))
         return _page(
             "join.html",
             nonce,
@@ -96,7 +101,7 @@ def web_app(parts: WebParts) -> Flask:
             abort(404)
         state, cookie = parts.cookies.new_signin(target)
         response = redirect(parts.signin.authorize_url(state), code=302)
-        _set_cookie(response, SIGNIN_COOKIE, cookie, SIGNIN_SECONDS, parts.secure_cookies)
+        set_cookie(response, SIGNIN_COOKIE, cookie, age=SIGNIN_SECONDS, secure=parts.secure_cookies)
         return response
 
     @app.get(CALLBACK_PATH)
@@ -120,7 +125,9 @@ def web_app(parts: WebParts) -> Flask:
             name=who.name,
         )
         response = redirect(expected.next_path, code=303)
-        _set_cookie(response, SESSION_COOKIE, session, SESSION_SECONDS, parts.secure_cookies)
+        set_cookie(
+            response, SESSION_COOKIE, session, age=SESSION_SECONDS, secure=parts.secure_cookies
+        )
         response.delete_cookie(SIGNIN_COOKIE, path="/")
         return response
 
@@ -178,12 +185,6 @@ def _is_join_path(target: str) -> bool:
     key = target.removeprefix("/r/")
     return (
         target.startswith("/r/") and bool(key) and key.replace("-", "").replace("_", "").isalnum()
-    )
-
-
-def _set_cookie(response: BaseResponse, name: str, value: str, age: int, secure: bool) -> None:
-    response.set_cookie(
-        name, value, max_age=age, path="/", httponly=True, secure=secure, samesite="Lax"
     )
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.services.join_passes import JoinPasses
     from bot.services.joining import JoinService
-    from bot.web.sessions import Cookies
+    from bot.web.sessions import Cookies, Session
     from bot.web.signin import SlackSignIn
     from bot.web.vendor import VendorBuild
 
@@ -23,6 +23,10 @@ class WebParts:
     secure_cookies: bool  # Secure outside http://localhost
     public_url: str = ""  # ROOMBOT_PUBLIC_URL: the links the page hands out (the .ics)
     passes: JoinPasses | None = None  # personal join links, traded for a session by POST
+
+    def session_of(self, cookie: str | None) -> Session | None:
+        """The signed-in person a request's session cookie names, if any."""
+        return self.cookies.session(cookie) if self.cookies is not None else None
 
     @property
     def can_sign_in(self) -> bool:

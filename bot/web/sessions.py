@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import asdict, dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response as BaseResponse
 
 SESSION_COOKIE: Final = "roombot_session"
 SIGNIN_COOKIE: Final = "roombot_signin"
@@ -43,6 +46,9 @@ class SignInState:
     next_path: str
 
 
+Loaded = TypeVar("Loaded", "Session", "SignInState")
+
+
 class Cookies:
     """Signs and reads the two cookies; a cookie tampered with, expired or signed with another
     secret reads as absent."""
@@ -57,33 +63,37 @@ class Cookies:
         return str(self._sessions.dumps(asdict(session)))
 
     def session(self, cookie: str | None) -> Session | None:
-        loaded = _load(self._sessions, cookie, SESSION_SECONDS)
-        if loaded is None:
-            return None
-        try:
-            return Session(**{k: str(loaded[k]) for k in Session.__dataclass_fields__})
-        except (KeyError, TypeError):
-            return None
+        return _read(Session, self._sessions, cookie, SESSION_SECONDS)
 
     def new_signin(self, next_path: str) -> tuple[SignInState, str]:
         state = SignInState(secrets.token_urlsafe(24), secrets.token_urlsafe(24), next_path)
         return state, str(self._signins.dumps(asdict(state)))
 
     def signin(self, cookie: str | None) -> SignInState | None:
-        loaded = _load(self._signins, cookie, SIGNIN_SECONDS)
-        if loaded is None:
-            return None
-        try:
-            return SignInState(**{k: str(loaded[k]) for k in SignInState.__dataclass_fields__})
-        except (KeyError, TypeError):
-            return None
+        return _read(SignInState, self._signins, cookie, SIGNIN_SECONDS)
 
 
-def _load(serializer: URLSafeTimedSerializer, cookie: str | None, max_age: int) -> Any:
+def set_cookie(response: BaseResponse, name: str, value: str, *, age: int, secure: bool) -> None:
+    """Every RoomBot cookie: HttpOnly, SameSite=Lax, Secure unless served on localhost."""
+    response.set_cookie(
+        name, value, max_age=age, path="/", httponly=True, secure=secure, samesite="Lax"
+    )
+
+
+def _read(
+    kind: type[Loaded], serializer: URLSafeTimedSerializer, cookie: str | None, max_age: int
+) -> Loaded | None:
+    """The `kind` a cookie holds, or None when it is missing, tampered with, expired or not
+    shaped like one."""
     if not cookie:
         return None
     try:
         loaded = serializer.loads(cookie, max_age=max_age)
     except BadSignature:  # also SignatureExpired, its subclass
         return None
-    return loaded if isinstance(loaded, dict) else None
+    if not isinstance(loaded, dict):
+        return None
+    try:
+        return kind(**{name: str(loaded[name]) for name in kind.__dataclass_fields__})
+    except (KeyError, TypeError):
+        return None
