@@ -283,7 +283,7 @@ def _stop_quietly(server: HttpServer) -> None:
 
 def _console_sign_in(settings: Settings, standin: RunningStandin) -> Settings:
     """The console's join page signs people in through its Slack stand-in, as a real install
-    does through Slack: an app registered there for this run, and a fresh session secret."""
+    does through Slack: an app registered there for this run."""
     client_id, client_secret = f"console.{secrets.token_hex(4)}", secrets.token_urlsafe(24)
     callback = f"{settings.roombot_public_url}{CALLBACK_PATH}"
     standin.register_oidc_client(client_id, client_secret, [callback])
