@@ -15,6 +15,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from pydantic import SecretStr
 from slack_bolt.lazy_listener import ThreadLazyListenerRunner
@@ -24,6 +25,7 @@ from acs_emulator import EmulatorConfig, start_emulator
 from bot.adapters.acs import make_acs_gateways
 from bot.background.job_runner import DurableLazyRunner
 from bot.background.job_worker import JobWorker
+from bot.background.live_call_loop import start_live_call_loop
 from bot.background.reconcile_loop import start_reconcile_loop
 from bot.background.reminder_loop import ReminderLoop, default_owner_id, start_reminder_loop
 from bot.background.work_processes import WorkProcesses
@@ -58,7 +60,8 @@ from bot.services.job_queue import JobQueue
 from bot.services.join_links import JoinLinks
 from bot.services.ports import IdentityGateway, RoomsGateway
 from bot.slack_posts.audit_channel import attach_audit_channel
-from bot.web.assembly import join_web
+from bot.web.assembly import acs_events_web, console_routes, join_web
+from bot.web.events_hook import EVENTS_PATH
 from bot.web.signin import CALLBACK_PATH
 from bot.web.workspaces import installed_check
 from slack_standin.bolt_sender import IdleExecutor, LocalSlack
@@ -71,6 +74,7 @@ if TYPE_CHECKING:
 
     from bot.config import Settings
     from bot.services.container import Services
+    from bot.services.domain import Workspace
     from slack_standin import RunningStandin
 
 log = logging.getLogger(__name__)
@@ -142,7 +146,8 @@ def _serving(settings: Settings, options: Options) -> Process:
     closers: Closers = []
     work = None
     if options.gateways is None:
-        settings = _local_acs(settings, closers)  # the work processes reach it too
+        own = _own_webhook(settings, f"http://127.0.0.1:{settings.port}")
+        settings = _local_acs(settings, closers, webhook=own)  # the work processes reach it too
         if settings.roombot_work_processes > 0:  # first: they build while this one does
             count = settings.roombot_work_processes
             work = WorkProcesses(settings, count=count, build=build_work_process)
@@ -176,14 +181,25 @@ def _serving_parts(
     if wake is not None:  # the jobs run here, dispatched to an app of their own
         worker_app = create_app(settings, services, executor=executor, engine=engine, worker=True)
         jobs = JobWorker(worker_app, queue, wake, threads=_job_threads(engine)).start()
-    start_reminder_loop(services, workspace_clients(app, settings), settings)
+    clients = workspace_clients(app, settings)
+    start_reminder_loop(services, clients, settings)
     start_reconcile_loop(services, settings)
+    start_live_call_loop(services, clients)
     health = HealthCheck(engine=engine, rooms=gateways[0], work=_work_check(work, jobs))
     if work is not None and not work.wait_ready(WORK_READY_SECONDS):
         log.warning("work processes not ready after %.0f s; serving anyway", WORK_READY_SECONDS)
-    web = join_web(settings, services, installed_check(app))
+    installed = installed_check(app)
+    web = join_web(settings, services, installed)
+    events = acs_events_web(settings, services, installed)
     return Process(
-        services, app=app, health=health, executor=executor, work=work, jobs=jobs, web=web
+        services,
+        app=app,
+        health=health,
+        executor=executor,
+        work=work,
+        jobs=jobs,
+        web=web,
+        acs_events=events,
     )
 
 
@@ -253,22 +269,31 @@ def _console(settings: Settings, options: Options) -> Process:
         raise ValueError("the console plays against a Slack stand-in")
     if settings.acs_connection_string is None and settings.acs_endpoint is None:
         settings = settings.model_copy(update={"acs_connection_string": SecretStr("local")})
-    server = HttpServer(host="localhost", port=0)  # the join page, as serve has it
+    server = HttpServer(host="localhost", port=0)  # the join page and webhook, as serve has them
     public_url = f"http://localhost:{server.port}"
-    session_secret = SecretStr(secrets.token_urlsafe(32))  # fresh each run: sessions end with it
-    update = {"roombot_public_url": public_url, "roombot_session_secret": session_secret}
+    # Fresh each run: sessions end with the console, and so does its Event Grid subscription.
+    update = {
+        "roombot_public_url": public_url,
+        "roombot_session_secret": SecretStr(secrets.token_urlsafe(32)),
+        "roombot_eventgrid_secret": SecretStr(secrets.token_urlsafe(32)),
+    }
     settings = settings.model_copy(update=update)
+    closers: Closers = []
+    if options.gateways is None:  # the emulator plays Event Grid to the console's webhook
+        settings = _local_acs(settings, closers, webhook=_own_webhook(settings, public_url))
     services = build_services(settings, gateways=options.gateways)
+    services.closers.extend(closers)
     team = standin.workspace.team_id
-    web = join_web(_console_sign_in(settings, standin), services, lambda ws: ws.team_id == team)
-    if web is not None:
-        server.start(web)
+    installed: Callable[[Workspace], bool] = lambda ws: ws.team_id == team  # noqa: E731
+    web = join_web(_console_sign_in(settings, standin), services, installed)
+    server.start(console_routes(web, acs_events_web(settings, services, installed)))
     services.closers.append(partial(_stop_quietly, server))
     client = WebClient(token=standin.bot_token, base_url=standin.base_url)
     poll = min(settings.roombot_reminder_poll_seconds, CONSOLE_REMINDER_POLL_SECONDS)
     quick = settings.model_copy(update={"roombot_reminder_poll_seconds": poll})
     reminders = start_reminder_loop(services, lambda _workspace: client, quick)
     start_reconcile_loop(services, quick)
+    start_live_call_loop(services, lambda _workspace: client)
     session = console_session(services, standin, settings, options.user, options.channel)
     return Process(services, reminders=reminders, console=session, web_url=public_url)
 
@@ -310,11 +335,22 @@ def console_session(
     return ConsoleSession(standin, slack, executor, VERBS, user=user, channel=channel)
 
 
-def _local_acs(settings: Settings, closers: Closers) -> Settings:
-    """ACS_CONNECTION_STRING=local: start the embedded emulator and point at it."""
+def _own_webhook(settings: Settings, base_url: str) -> str | None:
+    """This process's Event Grid webhook with its secret, for the embedded emulator to call."""
+    secret = settings.roombot_eventgrid_secret
+    if secret is None:
+        return None
+    code = secret.get_secret_value().split(",")[-1].strip()
+    return f"{base_url}{EVENTS_PATH}?code={quote(code, safe='')}"
+
+
+def _local_acs(settings: Settings, closers: Closers, *, webhook: str | None = None) -> Settings:
+    """ACS_CONNECTION_STRING=local: start the embedded emulator and point at it; with
+    `webhook`, the emulator plays Event Grid to it."""
     if not settings.uses_local_acs:
         return settings
-    emulator = start_emulator(EmulatorConfig(data_dir=settings.roombot_data_dir / "acs"))
+    config = EmulatorConfig(data_dir=settings.roombot_data_dir / "acs", event_grid_webhook=webhook)
+    emulator = start_emulator(config)
     closers.append(emulator.stop)
     local = SecretStr(emulator.connection_string)
     return settings.model_copy(update={"acs_connection_string": local})

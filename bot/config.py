@@ -39,8 +39,11 @@ EXPECTATIONS = {
     "ROOMBOT_SESSION_SECRET": "a random string of at least 32 characters "
     "(python -c 'import secrets; print(secrets.token_urlsafe(32))')",
     "ROOMBOT_JOIN_URL": "a URL template such as https://calls.example.com/join?room={acs_room_id}",
+    "ROOMBOT_EVENTGRID_SECRET": "a random string of at least 24 characters, or two "
+    "comma-separated while rotating",
 }
 SESSION_SECRET_MIN = 32
+EVENTGRID_SECRET_MIN = 24
 JOIN_URL_FIELDS = frozenset({"acs_room_id", "key"})
 
 
@@ -95,6 +98,9 @@ class Settings(BaseSettings):
     roombot_public_url: str | None = None
     roombot_session_secret: SecretStr | None = None
     roombot_join_url: str | None = None
+    # Live calls: the secret Event Grid sends as `?code=` on POST /acs/events. Two, comma
+    # separated, while rotating (Event Grid's subscription moves to the new one meanwhile).
+    roombot_eventgrid_secret: SecretStr | None = None
 
     @field_validator("roombot_reminders", mode="before")
     @classmethod
@@ -135,6 +141,7 @@ class Settings(BaseSettings):
         "roombot_public_url",
         "roombot_session_secret",
         "roombot_join_url",
+        "roombot_eventgrid_secret",
         mode="before",
     )
     @classmethod
@@ -168,6 +175,16 @@ class Settings(BaseSettings):
     def _session_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < SESSION_SECRET_MIN:
             raise ValueError(f"is shorter than {SESSION_SECRET_MIN} characters")
+        return value
+
+    @field_validator("roombot_eventgrid_secret")
+    @classmethod
+    def _eventgrid_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        for secret in value.get_secret_value().split(","):
+            if len(secret.strip()) < EVENTGRID_SECRET_MIN:
+                raise ValueError(f"each secret needs {EVENTGRID_SECRET_MIN}+ characters")
         return value
 
     @field_validator("roombot_join_url")

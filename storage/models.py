@@ -348,3 +348,65 @@ slack_oauth_states: Final = Table(
     Column("state", String(200), nullable=False),
     Column("expire_at", DateTime, nullable=False),
 )
+
+
+class RoomCallRow(StorageTable, table=True):
+    """One call in a room, as ACS's calling events (Event Grid) tell it, and how far Slack has
+    been told: the card's live line and the Slack Calls API call.
+
+    Events may come late, twice or out of order, so every column is filled by whichever event
+    knows it first. `version` counts the events that changed what Slack shows; the live-call
+    loop claims calls whose `synced_version` is behind (a lease, as reminders are claimed) and
+    not before `sync_due_at`, which keeps a card to one update per second however many people
+    join at once."""
+
+    __tablename__ = "room_call"
+    __table_args__ = (
+        UniqueConstraint("server_call_id"),
+        Index("ix_room_call_room_id", "room_id", "id"),
+        Index("ix_room_call_behind", "synced_version", "version", "sync_due_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str
+    team_id: str
+    room_id: int = Field(foreign_key="room.id", ondelete="CASCADE")
+    server_call_id: str
+    started_at: datetime = Field(sa_type=UtcDateTime)  # CallStarted's time, else the earliest
+    started_by: str | None = None  # the ACS raw id that started it, when CallStarted said
+    ended_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    duration_seconds: float | None = None
+    version: int = 0
+    synced_version: int = 0
+    sync_due_at: datetime = Field(sa_type=UtcDateTime)
+    lease_owner: str | None = None
+    lease_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    attempts: int = 0
+    slack_call_id: str | None = None  # calls.add's id, once Slack has the call
+    slack_call_state: str = "none"  # none, added, ended, or unavailable (no calls:write)
+    call_block_ts: str | None = None  # the call block's message in the card's thread
+    card_updated_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_error: str | None = None
+
+
+class CallAttendeeRow(StorageTable, table=True):
+    """One person's time in a call: joined and left (either may arrive first), who they are in
+    Slack when the identity map knows them, and whether the Slack call lists them yet."""
+
+    __tablename__ = "call_attendee"
+    __table_args__ = (
+        UniqueConstraint("call_id", "participant_key"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="room_call.id", ondelete="CASCADE")
+    participant_key: str  # ACS's participantId, else the raw id
+    raw_id: str
+    slack_user_id: str | None = None
+    display_name: str | None = None
+    role: str | None = None
+    joined_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    left_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    in_slack_call: bool = False

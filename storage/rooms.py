@@ -59,6 +59,14 @@ def find_room_by_join_key(session: Session, *, join_key: str) -> RoomRow | None:
     return session.exec(select(RoomRow).where(col(RoomRow.join_key) == join_key)).one_or_none()
 
 
+def find_room_of_call(session: Session, *, acs_room_id: str) -> RoomRow | None:
+    """The room with this ACS room ID, in whichever workspace (ACS calling events name no
+    workspace): the caller checks that the workspace is installed."""
+    return session.exec(
+        select(RoomRow).where(col(RoomRow.acs_room_id) == acs_room_id)
+    ).one_or_none()
+
+
 def find_rooms_by_title(
     session: Session, *, enterprise_id: str, team_id: str, title: str
 ) -> list[RoomRow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
+from bot.blocks.calls import call_line
 from bot.blocks.kit import (
     HEADER_TEXT_MAX,
     SECTION_TEXT_MAX,
@@ -25,7 +26,7 @@ from bot.blocks.summary import (
     status_of,
     title_text,
 )
-from bot.blocks.text import escape, mention, slack_date
+from bot.blocks.text import escape, join_within, mention, slack_date
 from bot.services.domain import Role, RoomDetails
 
 if TYPE_CHECKING:
@@ -54,6 +55,9 @@ def room_card(
     ]
     if status is Status.DELETED:
         blocks.append(context(_deleted_note(deleted_by)))
+    live = call_line(room.call) if status is not Status.DELETED else None
+    if live is not None:
+        blocks.append(context(live))
     note = join_note(room, now, links)
     if note is not None:
         blocks.append(context(note))
@@ -91,18 +95,3 @@ def roster_text(room: RoomDetails, limit: int = SECTION_TEXT_MAX) -> str:
         remaining -= len(listed)
         lines.append(f"*{ROLE_PLURALS[role]} ({len(people)})*: {listed}")
     return "\n".join(lines)
-
-
-def join_within(items: list[str], budget: int) -> str:
-    """Comma-join as many items as fit in `budget` characters, then "…and N more"."""
-    shown: list[str] = []
-    used = 0
-    for index, item in enumerate(items):
-        left_after = len(items) - index - 1
-        # Keep room for the "…and N more" this item would leave behind if it is the last shown.
-        reserve = len(f", …and {left_after} more") if left_after else 0
-        if used + len(item) + 2 + reserve > budget:
-            return ", ".join([*shown, f"…and {len(items) - index} more"])
-        shown.append(item)
-        used += len(item) + 2
-    return ", ".join(shown)

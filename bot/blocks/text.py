@@ -63,3 +63,18 @@ def mention(user_id: str) -> str:
 
 def channel_link(channel_id: str) -> str:
     return f"<#{channel_id}>" if _SLACK_ID.match(channel_id) else escape(channel_id)
+
+
+def join_within(items: list[str], budget: int) -> str:
+    """Comma-join as many items as fit in `budget` characters, then "…and N more"."""
+    shown: list[str] = []
+    used = 0
+    for index, item in enumerate(items):
+        left_after = len(items) - index - 1
+        # Keep room for the "…and N more" this item would leave behind if it is the last shown.
+        reserve = len(f", …and {left_after} more") if left_after else 0
+        if used + len(item) + 2 + reserve > budget:
+            return ", ".join([*shown, f"…and {len(items) - index} more"])
+        shown.append(item)
+        used += len(item) + 2
+    return ", ".join(shown)

@@ -1,5 +1,5 @@
 """The WSGI application: /healthz here, the join page's paths to its Flask app (bot/web),
-everything else to Bolt.
+/acs/events to the Event Grid webhook (bot/web), everything else to Bolt.
 
 Bolt's handler serves POST /slack/events (commands, interactivity, events) behind
 `SlackGuard`, which refuses what is too large, unsigned or unreadable before Bolt parses it;
@@ -27,6 +27,7 @@ HEALTH_PATH = "/healthz"
 EVENTS_PATH = "/slack/events"
 # The join page, its sign-in, its API and its static files (bot/web/pages.py).
 WEB_PREFIXES = ("/r/", "/auth/slack/", "/api/rooms/", "/static/")
+ACS_EVENTS_PATH = "/acs/events"  # the Event Grid webhook (bot/web/events_hook.py)
 
 
 def wsgi_app(
@@ -35,6 +36,7 @@ def wsgi_app(
     *,
     signing_secret: str,
     web: WSGIApplication | None = None,
+    acs_events: WSGIApplication | None = None,
 ) -> WSGIApplication:
     slack = SlackGuard(
         SlackRequestHandler(bolt, path=EVENTS_PATH), signing_secret, path=EVENTS_PATH
@@ -47,6 +49,8 @@ def wsgi_app(
             return _health(health(), start_response, with_body=method == "GET")
         if web is not None and path.startswith(WEB_PREFIXES):
             return web(environ, start_response)
+        if acs_events is not None and path == ACS_EVENTS_PATH:
+            return acs_events(environ, start_response)
         return slack(environ, start_response)
 
     return route

@@ -133,6 +133,7 @@ class Process:
     console: ConsoleSession | None = None
     web: WSGIApplication | None = None  # serving: the join page (bot/web), unless pointed elsewhere
     web_url: str | None = None  # the console: where it serves the join page
+    acs_events: WSGIApplication | None = None  # the Event Grid webhook, when it has a secret
 
     def close(self) -> None:
         """Let work in flight (the work after acks too) finish, then release everything."""

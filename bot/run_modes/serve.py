@@ -61,7 +61,11 @@ def serve_process(
     assert process.app is not None
     assert process.health is not None
     routes = wsgi_app(
-        process.app, process.health.check, signing_secret=signing_secret, web=process.web
+        process.app,
+        process.health.check,
+        signing_secret=signing_secret,
+        web=process.web,
+        acs_events=process.acs_events,
     )
     server.start(routes)
     log.info("listening port=%s multi_workspace=%s", server.port, _oauth(process.app))

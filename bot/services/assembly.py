@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.services.audit.trail import AuditTrail
+from bot.services.calls.intake import CallIntake
+from bot.services.calls.sync import CallSync
 from bot.services.container import Services
 from bot.services.event_ledger import EventLedger
 from bot.services.identities import IdentityService
@@ -79,6 +81,8 @@ def assemble_services(
         services.join_passes = JoinPasses(rules.pass_secret, services.events, clock)
     _add_reminders(services, engine, rooms, rules)
     _add_audit(services, engine, rules)
+    services.call_intake = CallIntake(engine=engine, clock=clock, audit=services.audit)
+    services.call_sync = CallSync(engine=engine, clock=clock)
     # Repairs are told on the changes' log, so the audit trail and reminders hear them too.
     changes = services.changes.attempts
     services.reconcile = Reconciler(engine=engine, rooms=rooms, clock=clock, attempts=changes)

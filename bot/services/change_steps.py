@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Protocol
 
+from bot.services.calls.status import call_of
 from bot.services.details import to_details
 from bot.services.errors import RoomNotFound
 from bot.services.job_steps import Step, count_within, next_step
@@ -97,9 +98,8 @@ class ChangeSteps:
         assert room.store_id is not None  # rooms read from the store always have one
         with unit_of_work(self._engine) as session:
             row = write(session, room_id=room.store_id) or _row(session, room, room.store_id)
-            after = to_details(
-                room.workspace, row, repo.list_members(session, room_id=room.store_id)
-            )
+            members = repo.list_members(session, room_id=room.store_id)
+            after = to_details(room.workspace, row, members, call_of(session, room.store_id))
             count_within(session, step)
             turn = _held_turn.get()
             if turn is not None and turn.room_id == room.store_id:

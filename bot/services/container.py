@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from bot.services.audit.trail import AuditTrail
+    from bot.services.calls.intake import CallIntake
+    from bot.services.calls.sync import CallSync
     from bot.services.clock import Clock
     from bot.services.event_ledger import EventLedger
     from bot.services.identities import IdentityService
@@ -41,6 +43,10 @@ class Services:
     reconcile: Reconciler | None = (
         None  # store-versus-ACS drift repair (the reconcile loop, the CLI)
     )
+    call_intake: CallIntake | None = None  # ACS calling events (the Event Grid webhook)
+    call_sync: CallSync | None = None  # what the live-call loop claims and records
+    # Told when calling events were taken in: this process's live-call loop looks at once.
+    wake_live_calls: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
         for close in reversed(self.closers):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.services.domain import Member, Role, RoomDetails, RoomState
+from bot.services.domain import CallStatus, Member, Role, RoomDetails, RoomState
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -13,7 +13,12 @@ if TYPE_CHECKING:
     from storage.models import RoomMemberRow, RoomRow
 
 
-def to_details(workspace: Workspace, row: RoomRow, members: Sequence[RoomMemberRow]) -> RoomDetails:
+def to_details(
+    workspace: Workspace,
+    row: RoomRow,
+    members: Sequence[RoomMemberRow],
+    call: CallStatus | None = None,
+) -> RoomDetails:
     assert row.id is not None  # rows read from the store always have one
     return RoomDetails(
         workspace=workspace,
@@ -30,4 +35,5 @@ def to_details(workspace: Workspace, row: RoomRow, members: Sequence[RoomMemberR
         members=tuple(Member(m.slack_user_id, m.acs_user_id, Role(m.role)) for m in members),
         join_key=row.join_key,
         store_id=row.id,
+        call=call,
     )

@@ -97,12 +97,35 @@ class RoomDetails:
     # change (its reminders) is written without looking the room up again. Not part of what
     # the room is: two snapshots of one room compare equal with or without it.
     store_id: int | None = field(default=None, compare=False, repr=False)
+    # Its latest call, when the surface shows it (cards, /room show, App Home); like store_id,
+    # not part of what the room is.
+    call: CallStatus | None = field(default=None, compare=False, repr=False)
 
     def members_with(self, role: Role) -> tuple[Member, ...]:
         return tuple(m for m in self.members if m.role is role)
 
     def is_open(self, now: datetime) -> bool:
         return self.state is RoomState.ACTIVE and self.valid_from <= now < self.valid_until
+
+
+@dataclass(frozen=True)
+class CallStatus:
+    """A room's latest call as ACS's calling events told it: live, or how it went."""
+
+    started_at: datetime
+    ended_at: datetime | None  # None while the call is on
+    in_call: tuple[str, ...]  # Slack users in the call now, in the order they joined
+    guests_in_call: int  # others in it now (identities RoomBot does not map to Slack users)
+    people: int  # everyone who came, each counted once
+    duration_seconds: float | None = None  # as ACS reported it when the call ended
+
+    @property
+    def live(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def in_call_count(self) -> int:
+        return len(self.in_call) + self.guests_in_call
 
 
 @dataclass(frozen=True)

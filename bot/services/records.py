@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.services.calls.status import call_of
 from bot.services.details import to_details
 from bot.services.domain import RoomDetails, RoomKey, RoomState, Workspace
 from bot.services.errors import InvalidInput, RoomNotFound
@@ -67,7 +68,8 @@ def _only_titled(rows: list[RoomRow], key: RoomKey) -> RoomRow | None:
 def load_details(session: Session, workspace: Workspace, key: RoomKey) -> RoomDetails:
     row = find_row(session, workspace, key)
     assert row.id is not None
-    return to_details(workspace, row, repo.list_members(session, room_id=row.id))
+    members = repo.list_members(session, room_id=row.id)
+    return to_details(workspace, row, members, call_of(session, row.id))
 
 
 def require_live(room: RoomDetails) -> None:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from bot.services.attempts import Action, AttemptLog, Committed, Context, Outcome
+from bot.services.calls.status import calls_of
 from bot.services.clock import Clock, utc_now
 from bot.services.details import to_details
 from bot.services.domain import AcsRoom, Role, RoomDetails, RoomKey, RoomState, Workspace
@@ -106,8 +107,12 @@ class RoomService(RoomUseCases):
                 ending_after=ending_after,
                 limit=limit,
             )
-            members = repo.members_of(session, room_ids=[r.id for r in rows if r.id])
-        return [to_details(workspace, r, members.get(r.id or 0, [])) for r in rows]
+            ids = [r.id for r in rows if r.id]
+            members = repo.members_of(session, room_ids=ids)
+            calls = calls_of(session, ids)
+        return [
+            to_details(workspace, r, members.get(r.id or 0, []), calls.get(r.id or 0)) for r in rows
+        ]
 
     # --- creating -----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from bot.web.events_hook import EVENTS_PATH, events_app
 from bot.web.pages import web_app
 from bot.web.parts import WebParts
 from bot.web.sessions import Cookies
@@ -15,7 +16,8 @@ from bot.web.signin import SignInConfig, SlackSignIn
 from bot.web.vendor import VendorBuildError, load_vendor
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
     from flask import Flask
 
@@ -42,6 +44,7 @@ def join_web(
         signin=_signin(settings, installed),
         vendor=_vendor(),
         calling="demo" if acs_is_local(settings) else "sdk",
+        calling_endpoint=local_endpoint(settings) or "",
         secure_cookies=not public_url.startswith("http://localhost"),
         public_url=public_url,
         passes=services.join_passes,
@@ -49,19 +52,53 @@ def join_web(
     return web_app(parts)
 
 
+def acs_events_web(
+    settings: Settings, services: Services, installed: Callable[[Workspace], bool]
+) -> Flask | None:
+    """The Event Grid webhook, when ROOMBOT_EVENTGRID_SECRET is set (else none is served)."""
+    secret = settings.roombot_eventgrid_secret
+    if secret is None or services.call_intake is None:
+        return None
+    secrets = [part.strip() for part in secret.get_secret_value().split(",")]
+
+    def wake() -> None:
+        for tell in services.wake_live_calls:
+            tell()
+
+    return events_app(services.call_intake, secrets, installed, wake)
+
+
+def console_routes(web: WSGIApplication | None, events: WSGIApplication | None) -> WSGIApplication:
+    """The console's own server: the webhook at its path, the join page for everything else."""
+
+    def route(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if events is not None and environ.get("PATH_INFO") == EVENTS_PATH:
+            return events(environ, start_response)
+        if web is not None:
+            return web(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")])
+        return [b"Not found"]
+
+    return route
+
+
 def acs_is_local(settings: Settings) -> bool:
     """ACS is RoomBot's own emulator (`local`, or any endpoint on this machine): no call can
     be carried, so the page runs its demo calling adapter and says so."""
-    if settings.uses_local_acs:
-        return True
+    return settings.uses_local_acs or local_endpoint(settings) is not None
+
+
+def local_endpoint(settings: Settings) -> str | None:
+    """The emulator's address when the connection string points at this machine."""
     secret = settings.acs_connection_string
     if secret is None:
-        return False
+        return None
     for part in secret.get_secret_value().split(";"):
         name, _, value = part.partition("=")
         if name.strip().lower() == "endpoint":
-            return urlsplit(value.strip()).hostname in LOOPBACK
-    return False
+            url = value.strip()
+            return url if urlsplit(url).hostname in LOOPBACK else None
+    return None
 
 
 def _signin(settings: Settings, installed: Callable[[Workspace], bool]) -> SlackSignIn | None:

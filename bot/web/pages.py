@@ -11,6 +11,7 @@ import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, redirect, render_template, request, send_from_directory
 
@@ -77,7 +78,9 @@ def web_app(parts: WebParts) -> Flask:
             sign_in_url=f"{START_PATH}?next=/r/{key}" if parts.can_sign_in else None,
             not_set_up=None if parts.can_sign_in else NOT_SET_UP,
             calling=parts.calling,
+            calling_endpoint=parts.calling_endpoint,
             import_map=_import_map(parts.vendor),
+            connect=_origin(parts.calling_endpoint),
         )
 
     @app.get("/r/<key>/calendar.ics")
@@ -162,11 +165,19 @@ def web_app(parts: WebParts) -> Flask:
     return app
 
 
-def _page(template: str, nonce: str, status: int, **context: object) -> Response:
+def _page(
+    template: str, nonce: str, status: int, *, connect: str | None = None, **context: object
+) -> Response:
+    """A page; `connect` is one more origin its scripts may reach (the demo's emulator)."""
     body = render_template(template, nonce=nonce, **context)
     response = Response(body, status=status, mimetype="text/html")
-    response.headers.update(page_headers(nonce))
+    response.headers.update(page_headers(nonce, extra_connect=connect))
     return response
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
 def _import_map(vendor: VendorBuild | None) -> str | None:

@@ -23,6 +23,7 @@ class WebParts:
     secure_cookies: bool  # Secure outside http://localhost
     public_url: str = ""  # ROOMBOT_PUBLIC_URL: the links the page hands out (the .ics)
     passes: JoinPasses | None = None  # personal join links, traded for a session by POST
+    calling_endpoint: str = ""  # demo: the local ACS emulator the page's adapter calls
 
     def session_of(self, cookie: str | None) -> Session | None:
         """The signed-in person a request's session cookie names, if any."""

@@ -26,7 +26,8 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-def page_headers(nonce: str) -> dict[str, str]:
+def page_headers(nonce: str, *, extra_connect: str | None = None) -> dict[str, str]:
+    connect = (*SDK_CONNECT, extra_connect) if extra_connect else SDK_CONNECT
     policy = "; ".join(
         (
             "default-src 'self'",
@@ -35,7 +36,7 @@ def page_headers(nonce: str) -> dict[str, str]:
             "img-src 'self' data: blob:",
             "media-src 'self' blob:",
             "worker-src 'self' blob:",
-            "connect-src 'self' " + " ".join(SDK_CONNECT),
+            "connect-src 'self' " + " ".join(connect),
             "frame-ancestors 'none'",
             "base-uri 'none'",
             "form-action 'self'",

@@ -86,7 +86,7 @@ _OLD_MEMBER = (
 
 
 def test_a_migrated_database_is_at_head(engine: Engine) -> None:
-    assert current_revision(engine) == head_revision() == "0005_join_keys"
+    assert current_revision(engine) == head_revision() == "0006_room_calls"
 
 
 def test_an_empty_database_has_no_revision(empty_database_url: str) -> None:

@@ -20,6 +20,8 @@ class AuditAction(StrEnum):
     AUDIT_READ = "audit.read"
     AUDIT_EXPORTED = "audit.exported"
     JOIN_CLICKED = "room.join_clicked"  # someone pressed Join (Slack then opened the page)
+    CALL_STARTED = "call.started"  # ACS said a room's call began (Event Grid)
+    CALL_ENDED = "call.ended"
 
 
 KNOWN_ACTIONS: Final = tuple(str(a) for a in (*Action, *AuditAction))
@@ -42,6 +44,7 @@ SHORT_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "audit": (AuditAction.AUDIT_READ, AuditAction.AUDIT_EXPORTED),
     "reconcile": (Action.ROOM_RECONCILED,),
     "join": (AuditAction.JOIN_CLICKED,),
+    "call": (AuditAction.CALL_STARTED, AuditAction.CALL_ENDED),
 }
 
 

@@ -79,6 +79,34 @@ class AuditTrail:
         event = self._append(session, attempt.workspace, **_fields(attempt))
         return partial(self._recorded, event)
 
+    def record_within(
+        self,
+        session: Session,
+        workspace: Workspace,
+        *,
+        action: str,
+        actor_id: str | None = None,
+        room_number: int | None = None,
+        detail: Mapping[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> Committed:
+        """`record` within the caller's transaction (what it records stands or falls with it);
+        returns what tells the audit channel once that committed."""
+        event = self._append(
+            session,
+            workspace,
+            action=action,
+            actor_id=actor_id,
+            outcome=Outcome.OK,
+            room_number=room_number,
+            reason=None,
+            detail=detail,
+            before=None,
+            after=None,
+            at=at,
+        )
+        return partial(self._recorded, event)
+
     def record(
         self,
         workspace: Workspace,

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.services.calls.status import call_of
 from bot.services.details import to_details
 from bot.services.domain import Workspace
 from bot.services.reminders.rules import Kind, Reminder, is_late, why_stale
@@ -45,7 +46,8 @@ def judge(
 ) -> Reminder:
     """The reminder with its room and, if it should not be posted, why."""
     members = rosters.get(reminder.room_id, [])
-    room = to_details(reminder.workspace, row, members) if row else None
+    call = call_of(session, reminder.room_id) if row else None
+    room = to_details(reminder.workspace, row, members, call) if row else None
     reason = why_stale(reminder, room) if room else "the room no longer exists"
     if reason is None and superseded(session, reminder, now):
         reason = SUPERSEDED

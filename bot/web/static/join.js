@@ -166,7 +166,8 @@ async function main() {
   };
   try {
     const adapter = await loadAdapter();
-    const call = await adapter.join({ ...body, refresh });
+    const endpoint = meta("roombot-calling-endpoint");
+    const call = await adapter.join({ ...body, refresh, endpoint });
     wire(call, body.role);
   } catch (error) {
     finish("Cannot join now", String(error && error.message ? error.message : error));

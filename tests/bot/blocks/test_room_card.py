@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from bot.blocks import ids
-from bot.blocks.room_card import join_within, room_card
+from bot.blocks.room_card import room_card
+from bot.blocks.text import join_within
 from bot.services.domain import Member, Role, RoomDetails, RoomState
 
 MakeRoom = Callable[..., RoomDetails]

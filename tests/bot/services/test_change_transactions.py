@@ -112,11 +112,12 @@ def test_a_change_writes_its_room_without_reading_it_first_or_after(
     create(services)
     with transactions(engine) as done:
         services.changes.extend(WS, KEY, ORGANIZER, timedelta(hours=1))
-    # the UPDATE returns the room as written; only its roster is read, for the room after;
-    # the room's turn is given back with the write
+    # the UPDATE returns the room as written; only its roster and latest call are read, for
+    # the room after (its card keeps a live call's line); the turn is given back with the write
     assert done[-1] == [
         "UPDATE room SET",
         "SELECT room_member.id, room_member.room_id,",
+        "SELECT room_call.id, room_call.enterprise_id,",
         "UPDATE room SET",
         "UPDATE reminder SET",
         PLANNED,
