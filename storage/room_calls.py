@@ -158,6 +158,8 @@ def attendance_rows(
     since: datetime | None,
     until: datetime | None,
     limit: int,
+    room_id: int | None = None,
+    slack_user_ids: Collection[str] = (),
 ) -> list[tuple[RoomRow, RoomCallRow, CallAttendeeRow]]:
     """Who was in which call of this workspace's rooms, calls begun in [since, until), oldest
     call first; at most `limit` rows."""
@@ -170,6 +172,10 @@ def attendance_rows(
             col(RoomCallRow.team_id) == team_id,
         )
     )
+    if room_id is not None:
+        statement = statement.where(col(RoomCallRow.room_id) == room_id)
+    if slack_user_ids:
+        statement = statement.where(col(CallAttendeeRow.slack_user_id).in_(set(slack_user_ids)))
     if since is not None:
         statement = statement.where(col(RoomCallRow.started_at) >= require_utc(since, "since"))
     if until is not None:

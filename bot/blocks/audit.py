@@ -43,6 +43,10 @@ def _buttons(page: AuditPage) -> list[Json]:
         found.append(_button("Next", ids.AUDIT_NEXT, value, "Older audit events"))
     label = "Send every matching event to your DM as a CSV file"
     found.append(_button("Export CSV", ids.AUDIT_EXPORT, encode(page.filters), label))
+    label = "Send who was in which call (the same room, people and dates) as a CSV file"
+    found.append(
+        _button("Export attendance", ids.AUDIT_EXPORT_ATTENDANCE, encode(page.filters), label)
+    )
     return found
 
 
@@ -73,6 +77,11 @@ def audit_home_section(events: Sequence[AuditEvent]) -> list[Json]:
         return [context("Latest audit events: nothing recorded yet."), context(HOME_HINT)]
     lines = [section(event_line(event)) for event in events]
     return [context("Latest audit events, newest first"), *lines, context(HOME_HINT)]
+
+
+def attendance_sent_text(rows: int) -> str:
+    people = "attendance" if rows == 1 else "attendances"
+    return f"I sent you the call attendance as a CSV file in our DM: {rows} {people}."
 
 
 def export_sent_text(rows: int, *, capped: bool) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from bot.blocks import ids
+from bot.blocks.calls import call_line
 from bot.blocks.kit import VIEW_BLOCKS_MAX, Json, actions, button, context, divider, header, section
 from bot.blocks.summary import NO_JOIN, room_buttons, summary_line
+from bot.services.domain import RoomState
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -88,6 +90,9 @@ def _group(name: str, rows: list[list[Json]], *, hidden: int) -> list[Json]:
 def _room_row(room: RoomDetails, now: datetime, links: JoinLinks) -> list[Json]:
     buttons = room_buttons(room, now, links)
     row = [section(summary_line(room, now))]
+    line = call_line(room.call) if room.state is not RoomState.DELETED else None
+    if line is not None:
+        row.append(context(line))
     return [*row, actions(buttons)] if buttons else row
 
 

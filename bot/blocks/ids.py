@@ -42,6 +42,7 @@ HOME_CREATE: Final = "home_create"
 AUDIT_NEXT: Final = "audit_next"
 AUDIT_PREV: Final = "audit_prev"
 AUDIT_EXPORT: Final = "audit_export"
+AUDIT_EXPORT_ATTENDANCE: Final = "audit_export_attendance"
 
 # --- block ids of messages and home ------------------------------------------------------------
 CARD_ACTIONS: Final = "room_card_actions"

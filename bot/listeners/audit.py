@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.blocks import ids
 from bot.listeners.after_ack import ack_then
-from bot.listeners.audit_views import export_csv, turn_page
+from bot.listeners.audit_views import export_attendance, export_csv, turn_page
 from bot.listeners.guard import guarded
 from bot.listeners.interaction import Interaction, Reply
 from bot.listeners.requester import Requester
@@ -28,6 +28,7 @@ def register(app: App, services: Services, users: UserDirectory) -> None:
         ids.AUDIT_NEXT: turn_page,
         ids.AUDIT_PREV: turn_page,
         ids.AUDIT_EXPORT: export_csv,
+        ids.AUDIT_EXPORT_ATTENDANCE: export_attendance,
     }
     for action_id, work in buttons.items():
         _register_button(app, services, users, (action_id, work))

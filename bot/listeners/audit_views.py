@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.blocks.audit import audit_home_section, audit_page_message, export_sent_text
+from bot.blocks.audit import (
+    attendance_sent_text,
+    audit_home_section,
+    audit_page_message,
+    export_sent_text,
+)
 from bot.blocks.audit_value import MAX_PEOPLE, decode
 from bot.blocks.text import slack_date
 from bot.grammar import typed_commands as c
@@ -82,6 +87,23 @@ def export_csv(it: Interaction, value: str, _respond: Respond) -> None:
     )
     events = len(rows) - 1  # the header
     it.tell(export_sent_text(events, capped=events >= trail_of(it.services).export_cap))
+
+
+def export_attendance(it: Interaction, value: str, _respond: Respond) -> None:
+    filters, _cursor = _clicked(value)
+    if it.services.attendance is None:
+        raise ConfigurationError("The attendance record is not set up in this RoomBot.")
+    ws, actor = it.requester.workspace, it.requester.actor
+    rows = it.services.attendance.export_rows(ws, actor, filters)
+    dm = it.client.conversations_open(users=it.requester.user_id)["channel"]["id"]
+    it.client.files_upload_v2(
+        channel=dm,
+        content=csv_text(rows),
+        filename=f"roombot-attendance-{it.now:%Y%m%d-%H%M%S}.csv",
+        title="RoomBot call attendance",
+        initial_comment=f"Who was in which RoomBot call, exported {slack_date(it.now)}.",
+    )
+    it.tell(attendance_sent_text(len(rows) - 1))
 
 
 def home_section(services: Services, requester: Requester) -> list[Json] | None:

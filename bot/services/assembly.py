@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.services.audit.trail import AuditTrail
+from bot.services.calls.attendance import Attendance
 from bot.services.calls.intake import CallIntake
 from bot.services.calls.sync import CallSync
 from bot.services.container import Services
@@ -83,6 +84,8 @@ def assemble_services(
     _add_audit(services, engine, rules)
     services.call_intake = CallIntake(engine=engine, clock=clock, audit=services.audit)
     services.call_sync = CallSync(engine=engine, clock=clock)
+    if services.audit is not None:
+        services.attendance = Attendance(engine=engine, audit=services.audit)
     # Repairs are told on the changes' log, so the audit trail and reminders hear them too.
     changes = services.changes.attempts
     services.reconcile = Reconciler(engine=engine, rooms=rooms, clock=clock, attempts=changes)

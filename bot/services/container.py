@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from bot.services.audit.trail import AuditTrail
+    from bot.services.calls.attendance import Attendance
     from bot.services.calls.intake import CallIntake
     from bot.services.calls.sync import CallSync
     from bot.services.clock import Clock
@@ -45,6 +46,7 @@ class Services:
     )
     call_intake: CallIntake | None = None  # ACS calling events (the Event Grid webhook)
     call_sync: CallSync | None = None  # what the live-call loop claims and records
+    attendance: Attendance | None = None  # who was in which call, for admins' export
     # Told when calling events were taken in: this process's live-call loop looks at once.
     wake_live_calls: list[Callable[[], None]] = field(default_factory=list)
 

@@ -162,10 +162,10 @@ def csv_row(event: AuditEvent) -> tuple[str, ...]:
         to_json(event.after) or "",
         (to_json(event.detail) if event.detail else None) or "",
     )
-    return tuple(_inert(cell) for cell in cells)
+    return tuple(inert(cell) for cell in cells)
 
 
-def _inert(cell: str) -> str:
+def inert(cell: str) -> str:
     # A spreadsheet would run a cell starting with "=" as a formula; a quote keeps it text.
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 

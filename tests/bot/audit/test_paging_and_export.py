@@ -41,7 +41,7 @@ def test_the_first_page_shows_the_ten_newest_with_next_and_export(stack: Stack) 
     twenty_five_events(stack)
     stack.run("/room audit")
     assert rooms_shown(stack) == list(range(25, 15, -1))
-    assert buttons(stack) == ["Next", "Export CSV"]
+    assert buttons(stack) == ["Next", "Export CSV", "Export attendance"]
 
 
 def test_next_replaces_the_page_with_the_ten_before_it(stack: Stack) -> None:
@@ -49,7 +49,7 @@ def test_next_replaces_the_page_with_the_ten_before_it(stack: Stack) -> None:
     stack.run("/room audit")
     stack.press("Next")
     assert rooms_shown(stack) == list(range(15, 5, -1))
-    assert buttons(stack) == ["Previous", "Next", "Export CSV"]
+    assert buttons(stack) == ["Previous", "Next", "Export CSV", "Export attendance"]
     assert len(stack.standin.ephemerals("ana")) == 1
 
 
@@ -59,7 +59,7 @@ def test_the_last_page_has_no_next(stack: Stack) -> None:
     stack.press("Next")
     stack.press("Next")
     assert rooms_shown(stack) == [5, 4, 3, 2, 1]
-    assert buttons(stack) == ["Previous", "Export CSV"]
+    assert buttons(stack) == ["Previous", "Export CSV", "Export attendance"]
 
 
 def test_previous_goes_back_to_the_newer_page(stack: Stack) -> None:
