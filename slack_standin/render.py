@@ -7,6 +7,7 @@ Pure functions: the console prints them, tests assert on them, so the layout is 
     a · b                        context elements
   [Extend +1h] (extend_room)     buttons with their action_id
   Title [block.action]: plain_text_input = "Team sync"    input blocks
+  📞 Team sync — 2 in the call: @ana, Kim · Join: https://…   call blocks (Call ended, 45 min)
 """
 
 from __future__ import annotations
@@ -133,6 +134,27 @@ def _rich_piece(piece: Json) -> str:
     return sequences.get(str(kind), str(piece.get("text", "")))
 
 
+def _call(block: Json, reader: Reader) -> list[str]:
+    """A call block as Slack shows it: from the Call it carries (`call.v1`, as messages read
+    from the stand-in have it), else just its id."""
+    call = (block.get("call") or {}).get("v1")
+    if not call:
+        return [f"📞 Call {block.get('call_id')}"]
+    title = call.get("title") or "Call"
+    if call.get("date_end") is not None:
+        minutes = max(0, int(call["date_end"]) - int(call.get("date_start") or 0)) // 60
+        return [f"📞 {title} — Call ended, {minutes} min"]
+    people = [_participant(u, reader) for u in call.get("users") or []]
+    present = f"{len(people)} in the call" + (f": {', '.join(people)}" if people else "")
+    return [f"📞 {title} — {present} · Join: {call.get('join_url')}"]
+
+
+def _participant(user: Json, reader: Reader) -> str:
+    if user.get("slack_id"):
+        return "@" + reader.names(str(user["slack_id"]))
+    return str(user.get("display_name") or user.get("external_id"))
+
+
 def _divider(block: Json, reader: Reader) -> list[str]:
     return ["---"]
 
@@ -154,4 +176,5 @@ _BLOCKS: dict[str, Callable[[Json, Reader], list[str]]] = {
     "input": _input,
     "image": _image,
     "rich_text": _rich_text,
+    "call": _call,
 }

@@ -25,7 +25,7 @@ def _apply(state: StandinState, target: ResponseTarget, payload: dict[str, Any])
     if _flag(payload.get("delete_original")):
         _delete_original(state, target)
     elif _flag(payload.get("replace_original")) and target.original_ts is not None:
-        _replace_original(state, target, checked_content(payload))
+        _replace_original(state, target, checked_content(payload, state.slack_calls))
     elif payload.get("response_type") == "in_channel":
         _post_in_channel(state, target, payload)
     else:
@@ -34,7 +34,7 @@ def _apply(state: StandinState, target: ResponseTarget, payload: dict[str, Any])
 
 def _post_in_channel(state: StandinState, target: ResponseTarget, payload: dict[str, Any]) -> None:
     # response_url works where the bot is not a member: no membership check here.
-    content = checked_content(payload)
+    content = checked_content(payload, state.slack_calls)
     ts = state.stamps.next()
     message = bot_message(state.workspace.team_id, state.bot_identity(), ts, content)
     if payload.get("thread_ts"):
@@ -44,7 +44,7 @@ def _post_in_channel(state: StandinState, target: ResponseTarget, payload: dict[
 
 
 def _post_ephemeral(state: StandinState, target: ResponseTarget, payload: dict[str, Any]) -> None:
-    content = checked_content(payload)
+    content = checked_content(payload, state.slack_calls)
     entry: Message = {"type": "message", "ts": state.stamps.next(), "channel": target.channel_id}
     entry.update({"user": target.user_id, "source": "response_url", **content})
     state.ephemerals.add(entry)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from slack_standin.calls import CallLog, Listener, SlackCall
     from slack_standin.messages import Message
     from slack_standin.modals import View
+    from slack_standin.slack_calls_state import CallObject
     from slack_standin.state import StandinState
     from slack_standin.uploads import UploadedFile
     from slack_standin.workspace import Workspace
@@ -87,11 +88,28 @@ class RunningStandin:
     def messages(self, channel: str) -> list[Message]:
         """The channel's history now: thread replies included, edits applied, deletions gone."""
         with self._state.lock:
-            return self._state.history.history(self._channel_id(channel))
+            history = self._state.history.history(self._channel_id(channel))
+            return [self._state.slack_calls.decorated(m) for m in history]
 
     def ephemerals(self, user: str) -> list[Message]:
         with self._state.lock:
-            return self._state.ephemerals.for_user(self._user_id(user))
+            entries = self._state.ephemerals.for_user(self._user_id(user))
+            return [self._state.slack_calls.decorated(e) for e in entries]
+
+    # Slack Calls (calls.add …); copies, with `users`, `ended`, `date_end`, `duration`
+
+    def slack_call(self, call_id: str) -> CallObject | None:
+        with self._state.lock:
+            return self._state.slack_calls.snapshot(call_id)
+
+    def slack_call_by_external_id(self, external_unique_id: str) -> CallObject | None:
+        with self._state.lock:
+            found = self._state.slack_calls.find_by_external_id(external_unique_id)
+            return None if found is None else self._state.slack_calls.snapshot(found.id)
+
+    def slack_calls(self) -> list[CallObject]:
+        with self._state.lock:
+            return self._state.slack_calls.all()
 
     @property
     def views(self) -> dict[str, View]:
@@ -113,12 +131,13 @@ class RunningStandin:
             return self._state.uploads.get(file_id)
 
     def clear(self) -> None:
-        """Forget calls, messages, ephemerals and views; the workspace and tokens stay."""
+        """Forget calls, messages, ephemerals, views and Slack Calls; workspace and tokens stay."""
         with self._state.lock:
             self._log.clear()
             self._state.history.clear()
             self._state.ephemerals.clear()
             self._state.views.clear()
+            self._state.slack_calls.clear()
 
     # Levers
 

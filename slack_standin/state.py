@@ -12,6 +12,7 @@ from slack_standin.messages import ChannelHistory, Ephemerals
 from slack_standin.modals import Triggers, ViewStore
 from slack_standin.responses import ResponseUrls
 from slack_standin.signin.grants import SignIns
+from slack_standin.slack_calls_state import CallObjects
 from slack_standin.uploads import Uploads
 from slack_standin.wire import ApiError
 
@@ -33,6 +34,7 @@ class StandinState:
     responses: ResponseUrls = field(default_factory=ResponseUrls)
     uploads: Uploads = field(default_factory=Uploads)
     signins: SignIns = field(default_factory=SignIns)
+    slack_calls: CallObjects = field(default_factory=CallObjects)  # calls.add's Calls
 
     def __post_init__(self) -> None:
         self.stamps = TsSource(self.clock)

@@ -86,6 +86,15 @@ class Workspace:
         """A user group by id or handle (with or without `@`); KeyError when there is none."""
         return _lookup(self.usergroups, id_or_handle.lstrip("@"), lambda g: g.handle, "usergroup")
 
+    def withhold_scopes(self, *scopes: str) -> Workspace:
+        """Take scopes back, as an install that never granted them; returns the workspace.
+
+        `start_slack_standin(demo_workspace().withhold_scopes("calls:write"))`, or on a
+        running stand-in `standin.workspace.withhold_scopes(...)`. Unknown names are ignored.
+        """
+        self.scopes[:] = [s for s in self.scopes if s not in scopes]
+        return self
+
     def humans(self) -> list[User]:
         """Active people: what a roster picker would offer."""
         return [u for u in self.users.values() if not u.is_bot and not u.deleted]
@@ -131,7 +140,7 @@ def _lookup(table: dict[str, _T], key: str, name_of: Callable[[_T], str], kind: 
 ROOMBOT_USER_ID = "U06RMB1000"
 # The bot scopes of manifest.yml (tests/slack_standin/test_workspace.py keeps them equal).
 _SCOPES = (
-    "channels:read,chat:write,chat:write.public,commands,files:write,groups:read,im:write,"
+    "calls:read,calls:write,channels:read,chat:write,chat:write.public,commands,files:write,groups:read,im:write,"
     "usergroups:read,users:read"
 )
 

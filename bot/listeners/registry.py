@@ -21,4 +21,6 @@ BOT_SCOPES: Final = (
     "groups:read",
     "im:write",
     "files:write",
+    "calls:write",  # the room's call shown live in Slack (calls.add, calls.participants.*)
+    "calls:read",  # calls.info, which Slack's Calls guide asks for beside calls:write
 )

@@ -10,7 +10,7 @@ Slack wants plain text) is checked on the JSON as sent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any, Final
 
 from slack_sdk.models.basic_objects import JsonObject
@@ -37,8 +37,17 @@ _PLAIN_TEXT_ONLY: Final = (
 )
 
 
-def block_problems(blocks: Any, pointer: str, max_blocks: int | None = None) -> list[str]:
-    """Every reason Slack would refuse `blocks` (an empty list when it would take them)."""
+def block_problems(
+    blocks: Any,
+    pointer: str,
+    max_blocks: int | None = None,
+    known_calls: Container[str] | None = None,
+) -> list[str]:
+    """Every reason Slack would refuse `blocks` (an empty list when it would take them).
+
+    `known_calls`: in a message, the ids of the Calls the workspace registered (calls.add);
+    a call block must show one of them.
+    """
     if not isinstance(blocks, list):
         return [problem("must be an array", pointer)]
     found = []
@@ -46,6 +55,8 @@ def block_problems(blocks: Any, pointer: str, max_blocks: int | None = None) -> 
         found.append(problem(f"no more than {max_blocks} items allowed", pointer))
     for index, block in enumerate(blocks):
         found += _block_problems(block, f"{pointer}/{index}")
+        if known_calls is not None:
+            found += _call_problems(block, f"{pointer}/{index}", known_calls)
     return found + _duplicate_ids(blocks, "block_id", pointer)
 
 
@@ -136,6 +147,20 @@ def _field_problems(raw: Mapping[str, Any], pointer: str) -> list[str]:
         for i, field in enumerate(fields)
         if isinstance(field, Mapping) and len(str(field.get("text", ""))) > FIELD_TEXT_MAX
     ]
+
+
+def _call_problems(raw: Any, pointer: str, known_calls: Container[str]) -> list[str]:
+    """A call block shows a Call by its id: one calls.add answered in this workspace.
+
+    (A missing call_id is already slack_sdk's CallBlock's complaint.)
+    """
+    if not isinstance(raw, Mapping) or raw.get("type") != "call" or "call_id" not in raw:
+        return []
+    call_id = raw["call_id"]
+    if isinstance(call_id, str) and call_id in known_calls:
+        return []
+    reason = f"unknown call_id {call_id!r}: no Call with this id was registered (calls.add)"
+    return [problem(reason, f"{pointer}/call_id")]
 
 
 def _duplicate_ids(items: Any, key: str, pointer: str) -> list[str]:

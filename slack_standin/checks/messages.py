@@ -12,20 +12,23 @@ from slack_standin.messages import Message, content_of
 from slack_standin.wire import ApiError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Container, Mapping
 
 
-def checked_content(args: Mapping[str, Any]) -> Message:
-    """The visible part of a message, once its blocks and their text fallback pass."""
+def checked_content(args: Mapping[str, Any], known_calls: Container[str]) -> Message:
+    """The visible part of a message, once its blocks and their text fallback pass.
+
+    `known_calls`: the ids of the workspace's Calls, which call blocks may show.
+    """
     blocks = args.get("blocks")
     if blocks is not None and blocks != "":
-        _refuse_bad_blocks(blocks)
+        _refuse_bad_blocks(blocks, known_calls)
         _refuse_missing_fallback(args, blocks)
     return content_of(args)
 
 
-def _refuse_bad_blocks(blocks: Any) -> None:
-    reasons = block_problems(blocks, "/blocks", MESSAGE_BLOCKS_MAX)
+def _refuse_bad_blocks(blocks: Any, known_calls: Container[str]) -> None:
+    reasons = block_problems(blocks, "/blocks", MESSAGE_BLOCKS_MAX, known_calls)
     if reasons:
         raise ApiError("invalid_blocks", messages=reasons)
 

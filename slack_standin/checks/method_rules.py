@@ -41,6 +41,7 @@ LEGACY_SCOPES: Final[dict[str, str | None]] = {
 _CHAT: Final = ("chat:write",)
 _READ_CONVERSATIONS: Final = ("channels:read", "groups:read", "im:read", "mpim:read")
 _OPEN_CONVERSATIONS: Final = ("channels:write", "groups:write", "im:write", "mpim:write")
+_CALLS: Final = ("calls:write",)
 
 FROM_SPEC: Final[dict[str, MethodRule]] = {
     "auth.test": _rule(),
@@ -60,6 +61,12 @@ FROM_SPEC: Final[dict[str, MethodRule]] = {
     "views.push": _rule("trigger_id", "view"),
     "views.update": _rule(),
     "views.publish": _rule("user_id", "view"),
+    "calls.add": _rule("external_unique_id", "join_url", scopes=_CALLS),
+    "calls.end": _rule("id", scopes=_CALLS),
+    "calls.info": _rule("id", scopes=("calls:read",)),
+    "calls.update": _rule("id", scopes=_CALLS),
+    "calls.participants.add": _rule("id", "users", scopes=_CALLS),
+    "calls.participants.remove": _rule("id", "users", scopes=_CALLS),
 }
 
 # --- Supplement: Slack's method pages, where the 2020 spec is silent or wrong ------------------
@@ -91,6 +98,9 @@ SUPPLEMENT: Final[dict[str, MethodRule]] = {
     # credentials; userInfo takes a Sign in with Slack user token, whose scope is openid).
     "openid.connect.token": _rule(),
     "openid.connect.userInfo": _rule(),
+    # calls.add: created_by "is optional and defaults to the authed user" with a user token;
+    # "Otherwise, the field is required" — and the stand-in's calls.* take the bot token only.
+    "calls.add": _rule("external_unique_id", "join_url", "created_by", scopes=_CALLS),
 }
 
 RULES: Final[dict[str, MethodRule]] = {**FROM_SPEC, **SUPPLEMENT}

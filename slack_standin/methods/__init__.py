@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_standin.methods import auth, chat, conversations, files, openid, people, views
+from slack_standin.methods import (
+    auth,
+    call_objects,
+    chat,
+    conversations,
+    files,
+    openid,
+    people,
+    views,
+)
 from slack_standin.state import StandinState
 from slack_standin.wire import Args
 
@@ -13,6 +22,7 @@ Handler = Callable[[StandinState, Args], dict[str, Any]]
 
 HANDLERS: dict[str, Handler] = {
     **auth.HANDLERS,
+    **call_objects.HANDLERS,
     **chat.HANDLERS,
     **conversations.HANDLERS,
     **files.HANDLERS,

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def post_message(state: StandinState, args: Args) -> dict[str, Any]:
-    content = checked_content(args.raw)
+    content = checked_content(args.raw, state.slack_calls)
     channel = state.postable_channel(args.text("channel"))
     ts = state.stamps.next()
     message = bot_message(state.workspace.team_id, state.bot_identity(), ts, content)
@@ -21,20 +21,21 @@ def post_message(state: StandinState, args: Args) -> dict[str, Any]:
     if thread_ts:
         message["thread_ts"] = thread_ts
     state.history.add(channel.id, message)
-    return {"channel": channel.id, "ts": ts, "message": message}
+    return {"channel": channel.id, "ts": ts, "message": state.slack_calls.decorated(message)}
 
 
 def update(state: StandinState, args: Args) -> dict[str, Any]:
-    content = checked_content(args.raw)
+    content = checked_content(args.raw, state.slack_calls)
     channel = state.visible_channel(args.text("channel"))
     message = _own_message(state, channel.id, args.text("ts"), "cant_update_message")
     message.update(content)
     message["edited"] = {"user": state.workspace.bot_user_id, "ts": state.stamps.next()}
-    return {"channel": channel.id, "ts": message["ts"], "text": message["text"], "message": message}
+    shown = state.slack_calls.decorated(message)
+    return {"channel": channel.id, "ts": message["ts"], "text": message["text"], "message": shown}
 
 
 def post_ephemeral(state: StandinState, args: Args) -> dict[str, Any]:
-    content = checked_content(args.raw)
+    content = checked_content(args.raw, state.slack_calls)
     channel = state.postable_channel(args.text("channel"))
     user = state.user(args.text("user"))
     if not channel.is_im and user.id not in channel.members:
