@@ -66,24 +66,31 @@ class Live:
         return next(m.acs_id for m in self.room().members if m.slack_user_id == user)
 
     def send(self, kind: str, who: str | None = None, *, minutes: float = 0, **more: Any) -> None:
+        event = self.event(kind, who, minutes=minutes, **more)
+        answer = self.client.post(f"/acs/events?code={SECRET}", data=body(event))
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+
+    def event(
+        self, kind: str, who: str | None = None, *, minutes: float = 0, **more: Any
+    ) -> dict[str, Any]:
         room = self.room()
         at = room.valid_from + timedelta(minutes=minutes)
         if who is not None:
             more.setdefault("user", self.raw(who))
             more.setdefault("participant_id", f"{self.call}-{who}")
             more.setdefault("name", who.capitalize())
-        event = calling_event(
+        return calling_event(
             kind, room_id=room.acs_room_id, call=self.call, at=at, starter=self.raw("ana"), **more
         )
-        answer = self.client.post(f"/acs/events?code={SECRET}", data=body(event))
-        assert answer.status_code == 200, answer.get_data(as_text=True)
 
     def card(self) -> dict[str, Any]:
         return self.stack.channel_messages()[0]
 
     def card_text(self) -> str:
         return " ".join(
-            str(e.get("text", "")) for b in self.card()["blocks"] if b["type"] == "context"
+            str(e.get("text", ""))
+            for b in self.card()["blocks"]
+            if b["type"] == "context"
             for e in b["elements"]
         )
 
@@ -129,25 +136,34 @@ def test_a_whole_call_shows_live_on_the_card_and_as_a_slack_call(live: Live) -> 
     assert "Live" in live.card_text()
 
     room = live.room()
-    slack_call = live.standin.slack_call_by_external_id(f"{room.acs_room_id}:{live.call}")
+    external_id = f"{room.acs_room_id}:{live.call}"
+    live.until(lambda: live.standin.slack_call_by_external_id(external_id) is not None)
+    slack_call = live.standin.slack_call_by_external_id(external_id)
     assert slack_call is not None
     assert slack_call.join_url == f"{PUBLIC}/r/{room.join_key}"
     assert slack_call.created_by == live.standin.workspace.user("ana").id
     assert slack_call.title == "Design crit"
     assert slack_call.date_start == int(room.valid_from.timestamp())
-    live.until(lambda: len(live.standin.slack_call(slack_call.id).participant_ids()) == 2)  # type: ignore[union-attr]
+    live.until(lambda: len(live.standin.slack_call(slack_call.id).participant_ids) == 2)  # type: ignore[union-attr]
     in_thread = [
         m for m in live.stack.channel_messages() if m.get("thread_ts") == live.card()["ts"]
     ]
-    assert any(b == {"type": "call", "call_id": slack_call.id} or b.get("call_id") == slack_call.id
-               for m in in_thread for b in m.get("blocks", []))
+    assert any(
+        b == {"type": "call", "call_id": slack_call.id} or b.get("call_id") == slack_call.id
+        for m in in_thread
+        for b in m.get("blocks", [])
+    )
 
     live.send("added", "cho", minutes=2)
     live.send("removed", "ben", minutes=20)
-    live.until(lambda: "2 in the call" in live.card_text() and mention(live, "cho") in live.card_text())
     live.until(
-        lambda: sorted(live.standin.slack_call(slack_call.id).participant_ids())  # type: ignore[union-attr]
-        == sorted(live.standin.workspace.user(n).id for n in ("ana", "cho"))
+        lambda: "2 in the call" in live.card_text() and mention(live, "cho") in live.card_text()
+    )
+    live.until(
+        lambda: (
+            sorted(live.standin.slack_call(slack_call.id).participant_ids)  # type: ignore[union-attr]
+            == sorted(live.standin.workspace.user(n).id for n in ("ana", "cho"))
+        )
     )
 
     live.send("removed", "cho", minutes=44)
@@ -155,6 +171,7 @@ def test_a_whole_call_shows_live_on_the_card_and_as_a_slack_call(live: Live) -> 
     live.send("ended", minutes=45, duration=2700)
     live.until(lambda: "Last call" in live.card_text())
     assert "45 min, 3 people" in live.card_text()
+    live.until(lambda: live.standin.slack_call(slack_call.id).ended)  # type: ignore[union-attr]
     ended = live.standin.slack_call(slack_call.id)
     assert ended is not None
     assert ended.ended
@@ -168,7 +185,12 @@ def test_a_burst_of_fifty_joins_is_one_card_update_a_second(live: Live) -> None:
     live.send("added", "ana")
     live.until(lambda: "1 in the call" in live.card_text())
     for index in range(50):
-        live.send("added", user=f"8:acs:guest_{index:04d}", participant_id=f"g{index}", name=f"Guest {index}")
+        live.send(
+            "added",
+            user=f"8:acs:guest_{index:04d}",
+            participant_id=f"g{index}",
+            name=f"Guest {index}",
+        )
     live.until(lambda: "51 in the call" in live.card_text())
     stamps = live.updates()
     gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
@@ -177,7 +199,7 @@ def test_a_burst_of_fifty_joins_is_one_card_update_a_second(live: Live) -> None:
 
 
 def test_a_workspace_without_the_calls_scopes_still_gets_the_live_card(live: Live) -> None:
-    live.standin.workspace.scopes.remove("calls:write")
+    live.standin.workspace.withhold_scopes("calls:write", "calls:read")
     live.send("started")
     live.send("added", "ben")
     live.until(lambda: "1 in the call" in live.card_text())
