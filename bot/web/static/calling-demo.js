@@ -16,6 +16,7 @@ const ROLE_DELAY_MS = 500; // the SDK reports the role a moment after connecting
 const NETWORK_ERROR = { code: 490, subCode: 4525 }; // what the SDK ends with when offline
 
 export async function join({ roomId, token, displayName, refresh, endpoint }) {
+  if (!endpoint) throw new Error("The demo call needs the ACS emulator's endpoint.");
   const base = endpoint.endsWith("/") ? endpoint : `${endpoint}/`;
   const handlers = {};
   const emit = (name, ...values) => (handlers[name] || []).forEach((h) => h(...values));
