@@ -18,7 +18,8 @@ from acs_emulator.wire import Request, Response, json_response
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from acs_emulator.calls import Call, Calls
+    from acs_emulator.calls import Calls
+    from acs_emulator.records import Call
     from acs_emulator.store import Store
     from acs_emulator.timefmt import Clock
     from acs_emulator.tokens import TokenClaims, TokenMinter

@@ -10,7 +10,7 @@ from acs_emulator.event_grid import event_envelope
 from acs_emulator.timefmt import TICKS_PER_SECOND
 
 if TYPE_CHECKING:
-    from acs_emulator.calls import Call, CallParticipant
+    from acs_emulator.records import Call, CallParticipant
 
 PREFIX = "Microsoft.Communication."
 USER_AGENT = "acs-emulator demo"

@@ -9,10 +9,11 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from acs_emulator import calling_events
+from acs_emulator.records import Call, CallParticipant
 from acs_emulator.timefmt import now_ticks
 
 if TYPE_CHECKING:
@@ -22,24 +23,6 @@ Publish = Callable[[dict[str, Any]], None]
 ROSTER_REMOVED = (5317, "Invite to room removed")  # the UI library's sub-code for this case
 ROOM_DELETED = (0, "The room was deleted")
 _REMEMBERED_LEAVES = 10_000  # so a repeated leave stays 204 for a while
-
-
-@dataclass(frozen=True)
-class CallParticipant:
-    participant_id: str
-    raw_id: str
-    display_name: str
-    role: str
-
-
-@dataclass
-class Call:
-    server_call_id: str
-    room_id: str
-    correlation_id: str
-    started_at: int  # ticks
-    started_by: CallParticipant
-    participants: dict[str, CallParticipant]  # by participantId, in join order
 
 
 class Calls:
