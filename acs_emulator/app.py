@@ -8,36 +8,51 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from acs_emulator.calling_api import CallingApi
+from acs_emulator.calls import Calls
 from acs_emulator.errors import ApiError, not_found
 from acs_emulator.identity_api import IdentityApi
 from acs_emulator.participants_api import ParticipantsApi
 from acs_emulator.rooms_api import RoomsApi, RoomsSettings
+from acs_emulator.tokens import TokenMinter
 from acs_emulator.versions import IDENTITY_VERSIONS, ROOMS_VERSIONS
 from acs_emulator.wire import JSON_UTF8, Request, Response, json_response
 
 if TYPE_CHECKING:
     from acs_emulator.auth import HmacVerifier
+    from acs_emulator.event_grid import EventGridPublisher
     from acs_emulator.faults import FaultInjector
     from acs_emulator.store import Store
 
 Handler = Callable[..., Response]
 _log = logging.getLogger("acs_emulator")
 _IDENTITY_ROOTS = ("identities", "teamsUser")
+_CALLING_ROOT = "calling"  # the emulator-only calling surface: its own auth, no faults, CORS
 _correlation = random.Random()  # MS-CV values only need to differ, not to be secret
 
 
 class EmulatorApp:
     def __init__(
-        self, store: Store, verifier: HmacVerifier, faults: FaultInjector, rooms: RoomsSettings
+        self,
+        store: Store,
+        verifier: HmacVerifier,
+        faults: FaultInjector,
+        rooms: RoomsSettings,
+        events: EventGridPublisher,
     ) -> None:
         self.store = store
         self._verifier = verifier
         self._faults = faults
         self._count_lock = threading.Lock()
         self._handled = 0
+        minter = TokenMinter(store.resource_id)
         self._routes = _routes(
-            RoomsApi(store, rooms), ParticipantsApi(store, rooms), IdentityApi(store, rooms.clock)
+            RoomsApi(store, rooms),
+            ParticipantsApi(store, rooms),
+            IdentityApi(store, rooms.clock, minter),
         )
+        calls = Calls(rooms.clock, events.publish)
+        self._calling = CallingApi(store, minter, calls, rooms.clock)
 
     @property
     def request_count(self) -> int:
@@ -46,11 +61,15 @@ class EmulatorApp:
     def handle(self, request: Request) -> Response:
         with self._count_lock:
             self._handled += 1
-        identity = bool(request.segments) and request.segments[0] in _IDENTITY_ROOTS
+        root = request.segments[0] if request.segments else ""
+        if root == _CALLING_ROOT:
+            return self._calling.handle(request)
+        identity = root in _IDENTITY_ROOTS
         try:
             self._faults.apply()  # before anything else: a faulted request changes nothing
             self._verifier.verify(request)
             response = self._dispatch(request)
+            self._after_room_change(request, response)
         except ApiError as error:
             response = _error_response(error, identity=identity)
         except Exception:
@@ -58,6 +77,12 @@ class EmulatorApp:
             internal = ApiError(500, "InternalServerError", "The emulator failed; see its log.")
             response = _error_response(internal, identity=identity)
         return _with_service_headers(response, request, identity=identity)
+
+    def _after_room_change(self, request: Request, response: Response) -> None:
+        """A roster change or deletion reaches any call in progress in that room."""
+        changed = request.method in ("PATCH", "DELETE") and response.status < 300
+        if changed and len(request.segments) >= 2 and request.segments[0] == "rooms":
+            self._calling.room_changed(request.segments[1])
 
     def _dispatch(self, request: Request) -> Response:
         shape, params = _shape(request.segments)

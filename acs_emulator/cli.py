@@ -118,6 +118,7 @@ def _config(arguments: argparse.Namespace) -> EmulatorConfig:
         max_participants=arguments.max_participants,
         page_size=arguments.page_size,
         log_requests=arguments.log_requests,
+        event_grid_webhook=arguments.event_grid_webhook,
     )
 
 
@@ -142,6 +143,8 @@ def _add_service_flags(parser: argparse.ArgumentParser) -> None:
     add("--max-participants", type=int, default=350, help="per room (default %(default)s)")
     add("--page-size", type=int, default=50, help="items per list page (default %(default)s)")
     add("--log-requests", action="store_true", help="one stderr line per request")
+    webhook_help = "post ACS calling events here (Event Grid schema, after the handshake)"
+    add("--event-grid-webhook", metavar="URL", help=webhook_help)
 
 
 def _add_fault_flags(parser: argparse.ArgumentParser) -> None:

@@ -7,6 +7,7 @@ import binascii
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,6 +31,7 @@ class EmulatorConfig:
     clock_skew_minutes: int = 15
     clock: Clock | None = None  # "now" for room windows, createdAt and token expiry (tests)
     log_requests: bool = False  # one stderr line per request, for debugging
+    event_grid_webhook: str | None = None  # where calling events go (Event Grid schema)
 
     def validate(self) -> None:
         """Raise ValueError with one readable sentence for the first bad setting."""
@@ -48,6 +50,8 @@ class EmulatorConfig:
             (self.clock_skew_minutes >= 0, "clock-skew-minutes must be >= 0"),
             (self.access_key is None or is_access_key(self.access_key),
              "access-key must be non-empty base64"),
+            (self.event_grid_webhook is None or is_http_url(self.event_grid_webhook),
+             "event-grid-webhook must be an http:// or https:// URL"),
         ]  # fmt: skip
         return [message for ok, message in checks if not ok]
 
@@ -57,6 +61,11 @@ def is_access_key(text: str) -> bool:
         return bool(base64.b64decode(text, validate=True))
     except (binascii.Error, ValueError):
         return False
+
+
+def is_http_url(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def generated_access_key() -> str:

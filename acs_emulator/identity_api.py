@@ -9,20 +9,20 @@ from acs_emulator.errors import ApiError, not_found
 from acs_emulator.identity_rules import check_identity_id, expiry_minutes, json_object, scopes
 from acs_emulator.records import IdentityRecord
 from acs_emulator.timefmt import TICKS_PER_SECOND, Clock, format_ticks, now_ticks
-from acs_emulator.tokens import TokenMinter
 from acs_emulator.versions import IDENTITY_VERSIONS, requested_version
 from acs_emulator.wire import Request, Response, json_response
 
 if TYPE_CHECKING:
     from acs_emulator.store import Store
+    from acs_emulator.tokens import TokenMinter
     from acs_emulator.transaction import Transaction
 
 
 class IdentityApi:
-    def __init__(self, store: Store, clock: Clock | None) -> None:
+    def __init__(self, store: Store, clock: Clock | None, minter: TokenMinter) -> None:
         self._store = store
         self._clock = clock
-        self._minter = TokenMinter(store.resource_id)
+        self._minter = minter  # shared with the calling surface, which verifies what it mints
 
     def create(self, request: Request) -> Response:
         """201 with the identity; a token only when scopes are given (the real service leaves
@@ -52,7 +52,7 @@ class IdentityApi:
         return json_response(200, self._token(identity_id, token_scopes, minutes))
 
     def revoke_tokens(self, request: Request, identity_id: str) -> Response:
-        """Records when; no endpoint here consumes tokens, so nothing else needs to check it."""
+        """Records when; the calling surface refuses tokens issued before it."""
         requested_version(request, IDENTITY_VERSIONS)
         check_identity_id(identity_id)
         with self._store.transaction() as tx:

@@ -1,4 +1,4 @@
-"""Plain records the store hands out; times are ticks (see timefmt)."""
+"""Plain records the store (and the in-memory calls) hand out; times are ticks (see timefmt)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,25 @@ class EmulatedRoom:
     valid_until: datetime
     pstn_dial_out_enabled: bool
     participants: dict[str, str]  # raw id -> role, in the service's (insertion) order
+
+
+@dataclass(frozen=True)
+class CallParticipant:
+    """One endpoint in a room call (an identity may join twice: two participants)."""
+
+    participant_id: str
+    raw_id: str
+    display_name: str
+    role: str
+
+
+@dataclass
+class Call:
+    """A room call in progress (calls.Calls holds them; others get copies)."""
+
+    server_call_id: str
+    room_id: str
+    correlation_id: str
+    started_at: int
+    started_by: CallParticipant
+    participants: dict[str, CallParticipant]  # by participantId, in join order

@@ -12,6 +12,7 @@ from acs_emulator import tls
 from acs_emulator.app import EmulatorApp
 from acs_emulator.auth import HmacVerifier
 from acs_emulator.config import EmulatorConfig, generated_access_key
+from acs_emulator.event_grid import EventGridPublisher
 from acs_emulator.faults import FaultInjector, FaultSettings
 from acs_emulator.http_server import HttpServer
 from acs_emulator.records import EmulatedRoom, RoomRecord
@@ -36,6 +37,7 @@ class RunningEmulator:
         server: HttpServer,
         app: EmulatorApp,
         faults: FaultInjector,
+        events: EventGridPublisher,
         endpoint: str,
         access_key: str,
         cert_path: Path | None,
@@ -44,6 +46,7 @@ class RunningEmulator:
         self._server = server
         self._app = app
         self._faults = faults
+        self.event_grid = events  # drain(timeout), deliveries(), validated, webhook
         self._temporary_dir = temporary_dir
         self._stopped = False
         self._stop_lock = threading.Lock()
@@ -60,6 +63,11 @@ class RunningEmulator:
         throttle_rate: float | None = None,
     ) -> None:
         self._faults.update(latency_ms, error_rate, throttle_rate)
+
+    def set_event_grid_webhook(self, url: str | None) -> None:
+        """Post calling events to `url` from now on (after the validation handshake); None
+        stops. For a subscriber that learns its own URL after the emulator has started."""
+        self.event_grid.set_webhook(url)
 
     def snapshot(self) -> dict[str, EmulatedRoom]:
         """Live rooms by id, participants in the service's order."""
@@ -80,6 +88,7 @@ class RunningEmulator:
                 return
             self._stopped = True
         self._server.stop()
+        self.event_grid.stop()
         self._app.store.close()
         if self._temporary_dir is not None:
             shutil.rmtree(self._temporary_dir, ignore_errors=True)
@@ -108,14 +117,20 @@ def start_emulator(config: EmulatorConfig | None = None) -> RunningEmulator:
     try:
         cert_path, ssl_context = _tls_files(config, temporary_dir)
         faults = FaultInjector(_fault_settings(config), config.seed)
-        app = EmulatorApp(store, _verifier(config, access_key), faults, _rooms_settings(config))
+        events = EventGridPublisher(clock=config.clock)
+        rooms = _rooms_settings(config)
+        app = EmulatorApp(store, _verifier(config, access_key), faults, rooms, events)
         wsgi = EmulatorWsgi(app, log_requests=config.log_requests)
         server = HttpServer((config.host, config.port), wsgi, ssl_context)
     except BaseException:
         _discard(store, temporary_dir)
         raise
     endpoint = f"{server.scheme}://{_url_host(config.host)}:{server.port}"
-    return RunningEmulator(server, app, faults, endpoint, access_key, cert_path, temporary_dir)
+    running = RunningEmulator(
+        server, app, faults, events, endpoint, access_key, cert_path, temporary_dir
+    )
+    running.set_event_grid_webhook(config.event_grid_webhook)  # starts its thread only if set
+    return running
 
 
 def _needs_temp_dir(config: EmulatorConfig) -> bool:

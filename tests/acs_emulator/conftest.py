@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -165,3 +168,82 @@ def new_user(raw: SignedClient) -> Callable[[], str]:
         return str(response.json()["identity"]["id"])
 
     return make
+
+
+@dataclass
+class Received:
+    kind: str  # the aeg-event-type header: SubscriptionValidation or Notification
+    headers: dict[str, str]  # names lower-cased
+    events: list[dict[str, Any]]
+    status: int  # what the receiver answered
+
+
+class WebhookReceiver:
+    """A local Event Grid webhook: answers the handshake (correctly unless told otherwise) and
+    notifications with the statuses queued in `answers`, then 200; records every POST."""
+
+    def __init__(self) -> None:
+        self.echo_validation_code = True
+        self.answers: deque[int] = deque()
+        self.received: list[Received] = []
+        self._changed = threading.Condition()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), daemon=True
+        )
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/api/events?code=secret"
+
+    def notifications(self) -> list[Received]:
+        with self._changed:
+            return [r for r in self.received if r.kind == "Notification"]
+
+    def handshakes(self) -> list[Received]:
+        with self._changed:
+            return [r for r in self.received if r.kind == "SubscriptionValidation"]
+
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+        with self._changed:
+            return self._changed.wait_for(condition, timeout)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def _answer(self, headers: dict[str, str], events: list[dict[str, Any]]) -> tuple[int, bytes]:
+        kind = headers.get("aeg-event-type", "")
+        if kind == "SubscriptionValidation":
+            code = events[0]["data"]["validationCode"] if self.echo_validation_code else "nope"
+            status, body = 200, json.dumps({"validationResponse": code}).encode()
+        else:
+            status, body = (self.answers.popleft() if self.answers else 200), b""
+        with self._changed:
+            self.received.append(Received(kind, headers, events, status))
+            self._changed.notify_all()
+        return status, body
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                status, answer = receiver._answer(headers, json.loads(body))
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    webhook = WebhookReceiver()
+    yield webhook
+    webhook.close()

@@ -84,6 +84,7 @@ def test_given_access_key_is_the_one_in_the_connection_string() -> None:
         ["--latency-ms", "soon"],
         ["--port", "70000"],
         ["--access-key", "not base64!"],
+        ["--event-grid-webhook", "ftp://example.com/events"],
         ["--no-such-flag"],
     ],
 )
@@ -101,7 +102,8 @@ def test_help_describes_the_flags_and_exits_0() -> None:
 
     assert result.returncode == 0
     assert all(
-        flag in result.stdout for flag in ["--host", "--port", "--data-dir", "--tls", "--seed"]
+        flag in result.stdout
+        for flag in ["--host", "--port", "--data-dir", "--tls", "--seed", "--event-grid-webhook"]
     )
 
 
