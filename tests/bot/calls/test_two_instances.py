@@ -82,6 +82,11 @@ def pair(
             other.close()
 
 
+def deliver(instance: Instance, event: dict[str, Any], answers: list[int]) -> None:
+    answer = instance.web.post(f"/acs/events?code={SECRET}", data=body(event))
+    answers.append(answer.status_code)
+
+
 def test_each_effect_happens_once_when_both_instances_get_every_event(
     pair: tuple[Stack, Instance, Instance],
 ) -> None:
@@ -98,12 +103,10 @@ def test_each_effect_happens_once_when_both_instances_get_every_event(
         events.append(live.event(kind, who, minutes=minute))
     for event in events:
         answers: list[int] = []
-
-        def deliver(instance: Instance, event: dict[str, object] = event) -> None:
-            answer = instance.web.post(f"/acs/events?code={SECRET}", data=body(event))
-            answers.append(answer.status_code)
-
-        threads = [threading.Thread(target=deliver, args=(i,)) for i in (first, second)]
+        threads = [
+            threading.Thread(target=deliver, args=(instance, event, answers))
+            for instance in (first, second)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
