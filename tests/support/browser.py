@@ -35,12 +35,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = (
     # DNS answers NOTFOUND for every name but localhost: nothing leaves the machine, not even
     # what Playwright's routing cannot see (WebSockets, the browser's own background fetches).
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
     # getUserMedia gets fake devices at once, with no permission prompt to click through.
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
 )
-LOCAL_HOSTS = frozenset({"localhost"})
+# The ACS emulator answers on 127.0.0.1 (the demo adapter calls its calling surface there).
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
 
 
 def unavailable(reason: str) -> NoReturn:

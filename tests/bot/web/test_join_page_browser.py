@@ -108,7 +108,8 @@ def demo_served(
     engine: Engine, emulator: RunningEmulator, standin: RunningStandin
 ) -> Iterator[Served]:
     """ACS is RoomBot's local emulator: the page plays its demo call."""
-    with serving_site(engine, emulator, standin, acs_connection_string=SecretStr("local")) as site:
+    local = SecretStr(emulator.connection_string)  # an endpoint on this machine: the emulator
+    with serving_site(engine, emulator, standin, acs_connection_string=local) as site:
         yield site
 
 

@@ -1,0 +1,96 @@
+"""In `roombot console`, joining from the page turns the card live and leaving ends the call,
+through the production path: the page's demo adapter joins on the ACS emulator's calling
+surface, the emulator plays Event Grid to the console's own webhook, and the live-call loop
+updates the card in the Slack stand-in. A real headless Chromium drives the page."""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+import pytest
+
+from bot.app import assemble
+from bot.config import Settings
+from bot.run_modes.process import Options, Process, ProcessKind
+from slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from tests.bot.web.test_console_join import join_link, redirected
+from tests.bot.web.test_join_page_browser import expect
+from tests.slack_standin.signin_flow import choices, visit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
+
+    from bot.web.vendor import VendorBuild
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> Iterator[tuple[Process, RunningStandin]]:
+    with start_slack_standin(demo_workspace()) as standin:
+        settings = Settings(_env_file=None, roombot_data_dir=tmp_path / "data")  # type: ignore[call-arg]
+        process = assemble(settings, ProcessKind.CONSOLE, Options(standin=standin))
+        try:
+            yield process, standin
+        finally:
+            process.close()
+
+
+def session_cookie(standin: RunningStandin, link: str, user: str) -> Any:
+    """Sign in through the stand-in's pages (not on localhost, so outside the browser)."""
+    jar = CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    start = link.split("/r/")[0] + "/auth/slack/start?next=/r/" + link.split("/r/")[1]
+    to_slack = redirected(jar, start)
+    chosen = visit(urljoin(to_slack, choices(visit(to_slack))[standin.workspace.user(user).id]))
+    assert chosen.location is not None
+    browser.open(chosen.location).read()
+    return next(c for c in jar if c.name == "roombot_session")
+
+
+def card_context(standin: RunningStandin) -> str:
+    card = standin.messages("general")[0]
+    return " ".join(
+        str(e.get("text", ""))
+        for b in card["blocks"]
+        if b["type"] == "context"
+        for e in b["elements"]
+    )
+
+
+def until(check: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_joining_from_the_page_turns_the_card_live_and_leaving_ends_the_call(
+    console: tuple[Process, RunningStandin],
+    browser_context: BrowserContext,
+    vendor_build: VendorBuild,
+) -> None:
+    process, standin = console
+    link = join_link(process, standin)  # ana's room; she organizes it and is its presenter
+    cookie = session_cookie(standin, link, "ana")
+    root = link.split("/r/")[0]  # the cookie's path is the site's root, as RoomBot sets it
+    browser_context.add_cookies([{"name": cookie.name, "value": cookie.value, "url": root}])
+    page = browser_context.new_page()
+    page.goto(link)
+    expect(page.locator("#role")).to_have_text("Your role: Presenter")
+    ana = standin.workspace.user("ana").id
+    until(lambda: "1 in the call" in card_context(standin))
+    assert f"<@{ana}>" in card_context(standin)
+    assert re.search(r"Live\* since", card_context(standin))
+
+    page.click("#leave")
+    expect(page.locator("#outcome-title")).to_have_text("You left the call")
+    until(lambda: "Last call" in card_context(standin))
+    assert "1 person" in card_context(standin)
+    ended = [c for c in standin.slack_calls() if c.ended]
+    assert len(ended) == 1
