@@ -17,6 +17,7 @@ import uuid
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from acs_emulator.config import is_http_url
 from acs_emulator.timefmt import now_ticks, ticks_to_datetime
@@ -146,8 +147,8 @@ class EventGridPublisher:
             if status is not None and 200 <= status < 300:
                 return
             if status in NOT_RETRIED:
-                _log.warning("Event Grid: %s answered %s; event %s dropped", webhook, status,
-                             event["id"])  # fmt: skip
+                _log.warning("Event Grid: %s answered %s; event %s dropped", shown(webhook),
+                             status, event["id"])  # fmt: skip
                 return
             if not self._pause(attempt):
                 return  # stopping
@@ -169,7 +170,9 @@ class EventGridPublisher:
                         self._validated = True
                 continue
             if failures == 0:
-                _log.warning("Event Grid: %s failed the validation handshake; retrying", webhook)
+                _log.warning(
+                    "Event Grid: %s failed the validation handshake; retrying", shown(webhook)
+                )
             failures += 1
             if not self._pause(failures):
                 return None
@@ -257,3 +260,9 @@ def validation_event(code: str, ticks: int) -> dict[str, Any]:
         f"{SUBSCRIPTION_NAME}/validate?id={code}",
     }
     return event_envelope(VALIDATION_EVENT, "", data, ticks, data_version="2")
+
+
+def shown(webhook: str) -> str:
+    """The webhook without its query: its `code` is a secret, never logged."""
+    parts = urlsplit(webhook)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))

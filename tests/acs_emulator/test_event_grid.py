@@ -86,6 +86,18 @@ def test_a_401_is_not_retried(publisher: EventGridPublisher, receiver: Any) -> N
     ]
 
 
+def test_the_webhooks_code_never_reaches_the_log(
+    publisher: EventGridPublisher, receiver: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The `code` query parameter is the webhook's secret (RoomBot's ROOMBOT_EVENTGRID_SECRET)."""
+    receiver.echo_validation_code = False
+    publisher.set_webhook(f"{receiver.url}?code=the-webhooks-own-secret")
+    publisher.publish(an_event())
+    assert receiver.wait_until(lambda: len(receiver.handshakes()) >= 1)
+    assert receiver.wait_until(lambda: "failed the validation handshake" in caplog.text)
+    assert "the-webhooks-own-secret" not in caplog.text
+
+
 def test_events_without_a_webhook_are_dropped_and_start_no_thread() -> None:
     events = EventGridPublisher()
     events.publish(an_event())
