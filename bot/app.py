@@ -37,9 +37,11 @@ from bot.listeners import (
     commands,
     dedupe,
     errors,
+    functions,
     home,
     lifecycle,
     shortcuts,
+    unfurls,
     views,
 )
 from bot.listeners.directory import UserDirectory
@@ -424,4 +426,6 @@ def _register_listeners(app: App, services: Services) -> None:
     home.register(app, services, users)
     shortcuts.register(app)
     lifecycle.register(app, services)
+    functions.register(app, services, users)
+    unfurls.register(app, services)
     errors.register(app)

@@ -28,6 +28,7 @@ SQLITE_PRAGMAS: Final = (
     "PRAGMA foreign_keys=ON",  # off by default in SQLite; ON DELETE CASCADE needs it
 )
 URGENT_FIRST_PAUSE, URGENT_LAST_PAUSE = 0.0002, 0.001
+WAL_SWITCH_WAIT_SECONDS: Final = 20.0  # as long as busy_timeout
 # PostgreSQL's counterpart of SQLite's synchronous=NORMAL above: a commit returns once it is in
 # the server's WAL buffers, not on disk (flushed within ~0.6 s). What RoomBot committed survives
 # any crash of RoomBot; only a crash of the database server itself could lose its last
@@ -71,12 +72,28 @@ def _apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         for pragma in SQLITE_PRAGMAS:
-            cursor.execute(pragma)
+            _execute_when_free(cursor, pragma)
     finally:
         cursor.close()
     # SQLAlchemy, not the driver, begins transactions (`_begin_immediate`): SQLAlchemy's
     # documented recipe for SQLite, whose driver would otherwise begin them itself, deferred.
     dbapi_connection.isolation_level = None
+
+
+def _execute_when_free(cursor: Any, pragma: str) -> None:
+    """Run `pragma`, trying again while the file is locked. Switching a new file to WAL needs
+    a lock SQLite does not wait for (no busy handler), so a second process connecting while the
+    first migrates it would fail at once; it waits here, as long as busy_timeout would."""
+    deadline = time.monotonic() + WAL_SWITCH_WAIT_SECONDS
+    while True:
+        try:
+            cursor.execute(pragma)
+            return
+        except sqlite3.OperationalError as exc:
+            locked = exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not locked or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _begin_immediate(connection: Any) -> None:

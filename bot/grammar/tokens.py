@@ -134,6 +134,16 @@ def room_ref(tokens: Sequence[Token]) -> RoomRef:
     return RoomRef(RoomRefKind.TITLE, title(tokens))
 
 
+def numbered_room(text: str) -> RoomRef:
+    """A room named by its number (#12, 12) or its ACS room ID, as a workflow step gives it."""
+    number = _ROOM_NUMBER.fullmatch(text.strip())
+    if number is None:
+        raise GrammarError(
+            f"{quote(text[:40])} is not a room: give its number (#12) or its ACS room ID."
+        )
+    return _numbered_room(number.group(1))
+
+
 def _numbered_room(digits: str) -> RoomRef:
     if 16 <= len(digits) <= 18:
         return RoomRef(RoomRefKind.ACS_ID, digits)

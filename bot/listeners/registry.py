@@ -9,7 +9,9 @@ from bot.blocks import ids
 SLASH_COMMAND: Final = "/room"
 GLOBAL_SHORTCUTS: Final = (ids.CREATE_ROOM_SHORTCUT,)
 MESSAGE_SHORTCUTS: Final = (ids.CREATE_ROOM_FROM_MESSAGE,)
-EVENTS: Final = ("app_home_opened", "app_uninstalled", "tokens_revoked")
+EVENTS: Final = ("app_home_opened", "app_uninstalled", "tokens_revoked", "link_shared")
+# Workflow Builder steps (the manifest's `functions`, Bolt's app.function listeners).
+FUNCTIONS: Final = ("create_room", "invite_to_room", "extend_room", "delete_room")
 # The bot scopes asked for at install (OAuth) and declared in the manifest.
 BOT_SCOPES: Final = (
     "chat:write",

@@ -39,7 +39,9 @@ if TYPE_CHECKING:
     from bot.services.room_changes import Change
 
 
-def create_room(it: Interaction, cmd: CreateRoom, *, channel_id: str, creation_key: str) -> None:
+def create_room(
+    it: Interaction, cmd: CreateRoom, *, channel_id: str | None, creation_key: str
+) -> RoomDetails:
     roles, problems = it.people().resolve_roles(cmd.people)
     start, end = cmd.window(it.now)
     request = NewRoom(
@@ -55,6 +57,7 @@ def create_room(it: Interaction, cmd: CreateRoom, *, channel_id: str, creation_k
     )
     created = it.services.rooms.create(request)
     announce_created(it, created.room, created.is_new, problems)
+    return created.room
 
 
 def announce_created(it: Interaction, room: RoomDetails, is_new: bool, problems: list[str]) -> None:

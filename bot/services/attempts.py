@@ -10,7 +10,9 @@ its own transaction (`AttemptLog.write`), so all of it is stored, or none.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
@@ -66,6 +68,22 @@ class Attempt:
 
 
 Observer = Callable[[Attempt], None]
+
+# How the attempts made in this context were asked for, when not by a person in Slack directly
+# (a Workflow Builder step): recorded with each, so the audit says "via workflow".
+_via: ContextVar[str | None] = ContextVar("requested_via", default=None)
+
+
+@contextmanager
+def requested_via(how: str) -> Iterator[None]:
+    """Every attempt made inside the block records `via: <how>` in its detail."""
+    token = _via.set(how)
+    try:
+        yield
+    finally:
+        _via.reset(token)
+
+
 Committed = Callable[[], None]  # what to do once a transaction committed
 
 
@@ -139,6 +157,7 @@ class Context:
     ) -> Attempt:
         known = after or before
         number = known.number if known else self.room_number
+        via = _via.get()
         return Attempt(
             self.action,
             self.workspace,
@@ -149,5 +168,5 @@ class Context:
             before,
             after,
             reason,
-            self.detail,
+            {**self.detail, "via": via} if via else self.detail,
         )

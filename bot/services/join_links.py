@@ -3,14 +3,16 @@ calling app (`ROOMBOT_JOIN_URL`), or nowhere while neither is configured."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 if TYPE_CHECKING:
     from bot.services.domain import RoomDetails
 
 JOIN_PATH = "/r/"
+KEY = re.compile(r"[A-Za-z0-9_-]{22}")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,20 @@ class JoinLinks:
         if not self.sends_personal_links:
             return None
         return f"{self.public_url}{JOIN_PATH}{room.join_key}#t={token}"
+
+    def key_in(self, url: str) -> str | None:
+        """The join key of a link to one of RoomBot's own join pages (as pasted: any query,
+        fragment or trailing slash); None for any other link."""
+        if self.public_url is None:
+            return None
+        own, given = urlsplit(self.public_url), urlsplit(url.strip())
+        if (given.scheme.lower(), given.netloc.lower()) != (own.scheme.lower(), own.netloc.lower()):
+            return None
+        prefix = own.path.rstrip("/") + JOIN_PATH
+        if not given.path.startswith(prefix):
+            return None
+        key = given.path.removeprefix(prefix).rstrip("/")
+        return key if KEY.fullmatch(key) else None
 
     @property
     def serves_own_page(self) -> bool:
