@@ -25,6 +25,7 @@ from slack_standin.typed_text import as_slack_sends
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from slack_standin.running import RunningStandin
     from slack_standin.workspace import Workspace
 
 
@@ -57,7 +58,9 @@ class LocalSlack:
     """Sends what Slack would send for one workspace, signed with the app's secret.
 
     With `workspace`, typed names (`@ana`, `@design`, `#design`) become Slack's references and
-    payloads carry the user, channel and team names Slack sends beside the ids.
+    payloads carry the user, channel and team names Slack sends beside the ids. With `standin`
+    (its workspace then being the default one), custom steps and link_shared can be sent too:
+    Slack's side of them (function tokens, shared links) lives in the stand-in.
     """
 
     def __init__(
@@ -69,11 +72,13 @@ class LocalSlack:
         enterprise_id: str = "",
         clock: Callable[[], float] = time.time,
         workspace: Workspace | None = None,
+        standin: RunningStandin | None = None,
     ) -> None:
         self.app = app
         self.team_id = team_id  # a test may switch workspaces between requests
         self.enterprise_id = enterprise_id
-        self.workspace = workspace
+        self.workspace = workspace or (standin.workspace if standin else None)
+        self.standin = standin
         self._signer = SignatureVerifier(signing_secret)
         self._clock = clock
 
@@ -191,3 +196,40 @@ class LocalSlack:
         if retry_num is not None:
             extra = {"x-slack-retry-num": str(retry_num), "x-slack-retry-reason": "http_timeout"}
         return self.send(json.dumps(envelope), "application/json", **extra)
+
+    def function_executed(self, *, callback_id: str, inputs: Json, user_id: str) -> str:
+        """A workflow run by `user_id` reached the app's custom step `callback_id`.
+
+        Returns the function_execution_id: `standin.function_outcome(id)` tells how it ended.
+        ValueError for a function `Workspace.functions` lacks, or required inputs left out."""
+        execution = self._standin().start_function_execution(callback_id, inputs, user_id)
+        self.event(execution.event())
+        return execution.id
+
+    def link_shared(
+        self, *, channel: str, user_id: str, message_ts: str, links: Sequence[str]
+    ) -> BoltResponse:
+        """Slack shares `links` of a person's message (`post_user_message`) with the app.
+
+        ValueError for links Slack would not send: not in the message, or off the workspace's
+        unfurl domains (`standin.links_in(text)` says which it would)."""
+        standin = self._standin()
+        share = standin.share_links(channel, message_ts, links)
+        return self.event(share.event(standin.workspace.user(user_id).id))
+
+    def post_with_links(self, *, channel: str, user_id: str, text: str) -> str:
+        """`user_id` posts `text`; Slack shares its links on the unfurl domains, if any.
+
+        Returns the message's ts."""
+        standin = self._standin()
+        ts = standin.post_user_message(channel, user_id, text)
+        posted = next(m for m in standin.messages(channel) if m["ts"] == ts)
+        links = [str(link["url"]) for link in standin.links_in(str(posted["text"]))]
+        if links:
+            self.link_shared(channel=channel, user_id=user_id, message_ts=ts, links=links)
+        return ts
+
+    def _standin(self) -> RunningStandin:
+        if self.standin is None:
+            raise ValueError("custom steps and link_shared need LocalSlack(standin=...)")
+        return self.standin

@@ -8,6 +8,8 @@ Pure functions: the console prints them, tests assert on them, so the layout is 
   [Extend +1h] (extend_room)     buttons with their action_id
   Title [block.action]: plain_text_input = "Team sync"    input blocks
   📞 Team sync — 2 in the call: @ana, Kim · Join: https://…   call blocks (Call ended, 45 min)
+  | # Team sync                  attachments under the message: their blocks (an app's unfurl
+  | text lines                   of a link in it, chat.unfurl), else their text
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def render_message(
     if not lines:
         lines = render_mrkdwn(str(message.get("text", "")), reader).splitlines()
     attachments = message.get("attachments") or []
-    lines += [f"| {render_mrkdwn(_attachment_text(a), reader)}" for a in attachments]
+    lines += [line for a in attachments for line in _attachment(a, reader)]
     lines += [f"[file: {f.get('title') or f.get('name')}]" for f in message.get("files") or []]
     return "\n".join(lines)
 
@@ -161,6 +163,14 @@ def _divider(block: Json, reader: Reader) -> list[str]:
 
 def _unknown(block: Json, reader: Reader) -> list[str]:
     return [f"[{block.get('type')} block]"]
+
+
+def _attachment(attachment: Json, reader: Reader) -> list[str]:
+    """Quoted under the message: an attachment's blocks (an app's unfurl), else its text."""
+    lines = _blocks(attachment.get("blocks") or [], reader)
+    if not lines:
+        return [f"| {render_mrkdwn(_attachment_text(attachment), reader)}"]
+    return [f"| {line}" for line in lines]
 
 
 def _attachment_text(attachment: Mapping[str, Any]) -> str:

@@ -156,8 +156,12 @@ class Router:
             return {"x-oauth-scopes": ",".join(scopes)}
 
     def _token_kind(self, token: str) -> tuple[bool, Sequence[str]]:
-        """Whether `token` is a Sign in with Slack user token (else the bot's), and its scopes."""
-        if self.state.tokens.allows(token):
+        """Whether `token` is a Sign in with Slack user token (else the bot's), and its scopes.
+
+        A custom step's function token acts as the bot until its execution completes."""
+        if self.state.tokens.allows(token) or self.state.executions.token_allows(
+            token, self.state.now()
+        ):
             return False, self.state.workspace.scopes
         grant = self.state.signins.grant_for(token)
         if grant is None:

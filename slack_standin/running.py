@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from slack_standin.faults import Fault, Faults
 from slack_standin.responses import ResponseTarget
+from slack_standin.running_steps import StepsAndLinks
 from slack_standin.signin import pages
 from slack_standin.signin.grants import OidcClient
-from slack_standin.typed_text import as_slack_sends
+from slack_standin.typed_text import as_slack_sends, with_links
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -23,8 +24,10 @@ if TYPE_CHECKING:
     from slack_standin.workspace import Workspace
 
 
-class RunningStandin:
-    """A live stand-in. Channel and user arguments take an id or a name (`design`, `ana`)."""
+class RunningStandin(StepsAndLinks):
+    """A live stand-in. Channel and user arguments take an id or a name (`design`, `ana`).
+
+    Custom steps and unfurls: `StepsAndLinks`."""
 
     def __init__(
         self,
@@ -88,8 +91,10 @@ class RunningStandin:
     def messages(self, channel: str) -> list[Message]:
         """The channel's history now: thread replies included, edits applied, deletions gone."""
         with self._state.lock:
-            history = self._state.history.history(self._channel_id(channel))
-            return [self._state.slack_calls.decorated(m) for m in history]
+            channel_id = self._channel_id(channel)
+            history = self._state.history.history(channel_id)
+            shown = (self._state.unfurls.decorated(channel_id, m) for m in history)
+            return [self._state.slack_calls.decorated(m) for m in shown]
 
     def ephemerals(self, user: str) -> list[Message]:
         with self._state.lock:
@@ -131,13 +136,15 @@ class RunningStandin:
             return self._state.uploads.get(file_id)
 
     def clear(self) -> None:
-        """Forget calls, messages, ephemerals, views and Slack Calls; workspace and tokens stay."""
+        """Forget calls, messages, ephemerals, views, Slack Calls, executions and unfurls."""
         with self._state.lock:
             self._log.clear()
             self._state.history.clear()
             self._state.ephemerals.clear()
             self._state.views.clear()
             self._state.slack_calls.clear()
+            self._state.executions.clear()
+            self._state.unfurls.clear()
 
     # Levers
 
@@ -183,14 +190,14 @@ class RunningStandin:
     def post_user_message(self, channel: str, user: str, text: str, **extra: Any) -> str:
         """A message a person typed, e.g. for a message shortcut to act on; returns its ts.
 
-        Slack stores typed text escaped, with known names as references (`typed_text`)."""
+        Slack stores typed text escaped, with known names as references and URLs as `<url>`."""
         with self._state.lock:
             ts = self._state.stamps.next()
             message = {
                 "type": "message",
                 "ts": ts,
                 "user": self._user_id(user),
-                "text": as_slack_sends(text, self.workspace),
+                "text": with_links(as_slack_sends(text, self.workspace)),
                 **extra,
             }
             self._state.history.add(self._channel_id(channel), message)

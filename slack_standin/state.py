@@ -7,12 +7,14 @@ import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from slack_standin.executions import Executions
 from slack_standin.ids import Clock, IdMaker, TsSource
 from slack_standin.messages import ChannelHistory, Ephemerals
 from slack_standin.modals import Triggers, ViewStore
 from slack_standin.responses import ResponseUrls
 from slack_standin.signin.grants import SignIns
 from slack_standin.slack_calls_state import CallObjects
+from slack_standin.unfurls import Unfurls
 from slack_standin.uploads import Uploads
 from slack_standin.wire import ApiError
 
@@ -35,6 +37,8 @@ class StandinState:
     uploads: Uploads = field(default_factory=Uploads)
     signins: SignIns = field(default_factory=SignIns)
     slack_calls: CallObjects = field(default_factory=CallObjects)  # calls.add's Calls
+    executions: Executions = field(default_factory=Executions)  # custom steps run
+    unfurls: Unfurls = field(default_factory=Unfurls)  # links shared with the app, unfurls
 
     def __post_init__(self) -> None:
         self.stamps = TsSource(self.clock)

@@ -24,6 +24,8 @@ _REFERENCE = re.compile(
 _NAME = re.compile(r"(?<![\w&])([@#])([\w.\-']+)")
 _BROADCASTS = frozenset({"here", "channel", "everyone"})
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_BARE_URL = re.compile(r"(?<![<|\w])https?://[^\s<>|]+")
+_AFTER_URL = ".,;:!?)'\""  # punctuation that ends a sentence, not the link
 
 
 def as_slack_sends(typed: str, workspace: Workspace | None = None) -> str:
@@ -36,6 +38,16 @@ def as_slack_sends(typed: str, workspace: Workspace | None = None) -> str:
         position = reference.end()
     pieces.append(_typed_part(typed[position:], workspace))
     return "".join(pieces)
+
+
+def with_links(text: str) -> str:
+    """Escaped message text with its typed URLs as Slack stores them in a message: `<https://…>`."""
+    return _BARE_URL.sub(_link, text)
+
+
+def _link(match: re.Match[str]) -> str:
+    url = match.group(0).rstrip(_AFTER_URL)
+    return f"<{url}>{match.group(0)[len(url) :]}"
 
 
 def escape(text: str) -> str:

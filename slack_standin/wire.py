@@ -12,7 +12,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 # Fields Slack accepts as a JSON string in a form body and as a value in a JSON body.
-JSON_FIELDS = frozenset({"blocks", "attachments", "view", "files", "metadata"})
+JSON_FIELDS = frozenset(
+    {"blocks", "attachments", "view", "files", "metadata", "outputs", "unfurls"}
+)
+# What Slack answers when such a field is not JSON; else `invalid_<field>`.
+_UNREADABLE = {"unfurls": "invalid_unfurls_format"}
 
 _SECRETS = frozenset({"client_secret", "refresh_token"})
 
@@ -97,7 +101,7 @@ def _decoded(key: str, value: Any) -> Any:
         try:
             return json.loads(value)
         except ValueError as exc:
-            raise ApiError(f"invalid_{key}") from exc
+            raise ApiError(_UNREADABLE.get(key, f"invalid_{key}")) from exc
     return value
 
 

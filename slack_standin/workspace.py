@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 _T = TypeVar("_T")
 
@@ -69,6 +69,11 @@ class Workspace:
     users: dict[str, User] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
     usergroups: dict[str, UserGroup] = field(default_factory=dict)
+    # The app's manifest parts Slack acts on: `features.unfurl_domains` (links to these hosts or
+    # their subdomains reach the app as link_shared) and `functions` (callback_id → title,
+    # description, input_parameters, output_parameters: the custom steps it may run).
+    unfurl_domains: list[str] = field(default_factory=list)
+    functions: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -93,6 +98,13 @@ class Workspace:
         running stand-in `standin.workspace.withhold_scopes(...)`. Unknown names are ignored.
         """
         self.scopes[:] = [s for s in self.scopes if s not in scopes]
+        return self
+
+    def adopt_manifest(self, manifest: Mapping[str, Any]) -> Workspace:
+        """Take the unfurl domains and functions of a parsed manifest.yml; returns the workspace."""
+        self.unfurl_domains[:] = (manifest.get("features") or {}).get("unfurl_domains") or []
+        self.functions.clear()
+        self.functions.update(manifest.get("functions") or {})
         return self
 
     def humans(self) -> list[User]:
@@ -141,9 +153,11 @@ ROOMBOT_USER_ID = "U06RMB1000"
 # The bot scopes of manifest.yml (tests/slack_standin/test_workspace.py keeps them equal).
 _SCOPES = (
     "calls:read,calls:write,channels:read,chat:write,chat:write.public,commands,files:write,groups:read,im:write,"
-    "usergroups:read,users:read"
+    "links:read,links:write,usergroups:read,users:read"
 )
 
+# manifest.yml's features.unfurl_domains (test_workspace.py keeps them equal too).
+_UNFURL_DOMAIN = "roombot.example.com"
 
 # id, name, real name, zone, zone label, offset: standard time (Slack sends the current one).
 _PEOPLE = (
@@ -191,4 +205,5 @@ def demo_workspace() -> Workspace:
         users={u.id: u for u in users},
         channels={c.id: c for c in _demo_channels(humans)},
         usergroups={design.id: design},
+        unfurl_domains=[_UNFURL_DOMAIN],
     )

@@ -25,4 +25,6 @@ BOT_SCOPES: Final = (
     "files:write",
     "calls:write",  # the room's call shown live in Slack (calls.add, calls.participants.*)
     "calls:read",  # calls.info, which Slack's Calls guide asks for beside calls:write
+    "links:read",  # link_shared for join links on the manifest's unfurl_domains
+    "links:write",  # chat.unfurl: a room's card under its join link
 )

@@ -51,6 +51,7 @@ FROM_SPEC: Final[dict[str, MethodRule]] = {
     "chat.postEphemeral": _rule("channel", "user", scopes=_CHAT),
     "chat.delete": _rule(scopes=_CHAT),
     "chat.getPermalink": _rule("channel", "message_ts"),
+    "chat.unfurl": _rule("channel", "ts", scopes=("links:write",)),
     "conversations.info": _rule(scopes=_READ_CONVERSATIONS),
     "conversations.members": _rule(scopes=_READ_CONVERSATIONS),
     "conversations.open": _rule(scopes=_OPEN_CONVERSATIONS),
@@ -101,6 +102,13 @@ SUPPLEMENT: Final[dict[str, MethodRule]] = {
     # calls.add: created_by "is optional and defaults to the authed user" with a user token;
     # "Otherwise, the field is required" — and the stand-in's calls.* take the bot token only.
     "calls.add": _rule("external_unique_id", "join_url", "created_by", scopes=_CALLS),
+    # chat.unfurl (since 2021-08): channel and ts, or unfurl_id and source (the handler
+    # refuses a mixed pair); unfurls is checked by the handler (missing_unfurls).
+    "chat.unfurl": MethodRule((("channel", "unfurl_id"), ("ts", "source")), ("links:write",)),
+    # functions.completeSuccess, functions.completeError (newer than the spec): no scope;
+    # function_execution_id, and outputs (a JSON object) or error.
+    "functions.completeSuccess": _rule("function_execution_id", "outputs"),
+    "functions.completeError": _rule("function_execution_id", "error"),
 }
 
 RULES: Final[dict[str, MethodRule]] = {**FROM_SPEC, **SUPPLEMENT}

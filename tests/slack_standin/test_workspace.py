@@ -59,3 +59,19 @@ def test_the_demo_workspace_grants_exactly_the_manifests_bot_scopes() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text())
 
     assert sorted(demo_workspace().scopes) == sorted(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def test_the_demo_workspace_unfurls_exactly_the_manifests_domains() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text())
+
+    assert demo_workspace().unfurl_domains == manifest["features"]["unfurl_domains"]
+
+
+def test_a_workspace_adopts_a_manifests_unfurl_domains_and_functions() -> None:
+    step = {"title": "Create room", "description": "", "input_parameters": {}}
+    manifest = {"features": {"unfurl_domains": ["a.example"]}, "functions": {"create": step}}
+
+    workspace = demo_workspace().adopt_manifest(manifest)
+
+    assert workspace.unfurl_domains == ["a.example"]
+    assert workspace.functions == {"create": step}
