@@ -29,6 +29,7 @@ from bot.background.live_call_loop import start_live_call_loop
 from bot.background.reconcile_loop import start_reconcile_loop
 from bot.background.reminder_loop import ReminderLoop, default_owner_id, start_reminder_loop
 from bot.background.work_processes import WorkProcesses
+from bot.console.manifest import play_manifest
 from bot.console.session import ConsoleSession
 from bot.console.verbs import VERBS
 from bot.listeners import (
@@ -332,8 +333,10 @@ def console_session(
     client = WebClient(token=standin.bot_token, base_url=standin.base_url)
     signed = settings.model_copy(update={"slack_signing_secret": SecretStr(secret)})
     app = create_app(signed, services, client=client, executor=executor)
-    workspace = standin.workspace
-    slack = LocalSlack(app, signing_secret=secret, team_id=workspace.team_id, workspace=workspace)
+    play_manifest(standin.workspace, settings.roombot_public_url)
+    slack = LocalSlack(
+        app, signing_secret=secret, team_id=standin.workspace.team_id, standin=standin
+    )
     return ConsoleSession(standin, slack, executor, VERBS, user=user, channel=channel)
 
 

@@ -8,6 +8,7 @@ asked for something Slack would never send.
 from __future__ import annotations
 
 import copy
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from slack_standin.executions import (
@@ -54,10 +55,11 @@ class StepsAndLinks:
             missing = missing_required(function["input_parameters"], inputs)
             if missing:
                 raise ValueError(f"{callback_id} needs its required inputs {missing}")
-            ids = self._state.ids
             execution = Execution(
-                ids.new("Fx"),
-                ids.new("Wx"),
+                # Slack's execution ids are unique everywhere, not per workspace: apps key
+                # idempotent work on them (RoomBot's room creations do), so never reuse one.
+                unique_id("Fx"),
+                unique_id("Wx"),
                 function,
                 copy.deepcopy(dict(inputs)),
                 self._user_id(user),
@@ -114,3 +116,8 @@ class StepsAndLinks:
         """What the app attached to a message's links with chat.unfurl: url → unfurl."""
         with self._state.lock:
             return self._state.unfurls.attached(self._channel_id(channel), ts)
+
+
+def unique_id(prefix: str) -> str:
+    """`Fx…`/`Wx…` like Slack's: never the same twice, in any stand-in."""
+    return f"{prefix}0{secrets.token_hex(5).upper()}"

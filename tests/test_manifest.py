@@ -25,6 +25,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.grammar.usage import USAGE
 from bot.listeners import registry
+from bot.listeners.functions import ROLE_INPUTS, STEPS
 from bot.web.signin import CALLBACK_PATH
 from bot.web.signin import SCOPES as SIGN_IN_SCOPES
 from slack_standin import RunningStandin
@@ -280,3 +281,75 @@ def test_the_real_app_does_not_handle_an_event_the_manifest_does_not_subscribe_t
     ana = standin.workspace.user("ana").id
     event = {"type": "reaction_added", "user": ana, "reaction": "tada", "item": {}}
     assert slack.event(event).status == UNHANDLED
+
+
+# --- Workflow Builder steps: the manifest's functions and the app's listeners, both ways -------
+
+
+def test_the_manifest_declares_exactly_the_registered_workflow_steps(
+    manifest: dict[str, Any],
+) -> None:
+    assert sorted(manifest["functions"]) == sorted(registry.FUNCTIONS) == sorted(STEPS)
+
+
+def test_each_steps_parameters_are_the_ones_its_code_reads_and_completes_with(
+    manifest: dict[str, Any],
+) -> None:
+    """The contract's names: what the steps read from `inputs` and put in `outputs`."""
+    functions = manifest["functions"]
+    inputs = {name: sorted(f["input_parameters"]) for name, f in functions.items()}
+    outputs = {name: sorted(f["output_parameters"]) for name, f in functions.items()}
+    role_lists = sorted(ROLE_INPUTS)
+    assert inputs == {
+        "create_room": sorted(
+            ["title", "start", "duration_minutes", "end", "channel_id", "pstn", "run_by"]
+            + role_lists
+        ),
+        "invite_to_room": ["role", "room", "run_by", "users"],
+        "extend_room": ["duration_minutes", "room", "run_by"],
+        "delete_room": ["room", "run_by"],
+    }
+    assert outputs == {
+        "create_room": ["acs_room_id", "join_url", "room", "valid_from", "valid_until"],
+        "invite_to_room": ["room", "valid_until"],
+        "extend_room": ["room", "valid_until"],
+        "delete_room": ["room"],
+    }
+    assert functions["create_room"]["input_parameters"]["title"]["is_required"] is True
+    for name in ("invite_to_room", "extend_room", "delete_room"):
+        assert functions[name]["input_parameters"]["run_by"]["is_required"] is True
+
+
+def test_an_app_with_steps_is_org_ready_as_slack_requires(manifest: dict[str, Any]) -> None:
+    assert manifest["settings"]["org_deploy_enabled"] is True
+
+
+@pytest.mark.parametrize("callback_id", registry.FUNCTIONS)
+def test_the_real_app_handles_each_declared_step(
+    slack: LocalSlack, standin: RunningStandin, manifest: dict[str, Any], callback_id: str
+) -> None:
+    standin.workspace.adopt_manifest(manifest)
+    ana = standin.workspace.user("ana").id
+    execution = standin.start_function_execution(
+        callback_id,
+        {
+            "room": "#1",
+            "title": "x",
+            "users": [ana],
+            "duration_minutes": 5,
+            "run_by": {"id": ana, "secret": "s"},
+        },
+        ana,  # fmt: skip
+    )
+    assert slack.event(execution.event()).status == HANDLED
+
+
+def test_the_real_app_does_not_handle_an_undeclared_step(
+    slack: LocalSlack, standin: RunningStandin, manifest: dict[str, Any]
+) -> None:
+    functions = {**manifest.get("functions", {}), "undeclared_step": {
+        "title": "x", "description": "x", "input_parameters": {}, "output_parameters": {}}}  # fmt: skip
+    standin.workspace.adopt_manifest({**manifest, "functions": functions})
+    ana = standin.workspace.user("ana").id
+    execution = standin.start_function_execution("undeclared_step", {}, ana)
+    assert slack.event(execution.event()).status == UNHANDLED

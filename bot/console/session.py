@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from bot.console.form_input import ConsoleInputError, state_values
+from bot.console.steps import post_message
 from bot.console.surfaces import find_surface
 from bot.console.transcript import Transcript
 
@@ -80,6 +81,8 @@ class ConsoleSession:
             self.command(line)
         elif verb in self._verbs:
             self._verbs[verb](self, rest.strip())
+        elif "://" in line:  # pasted text with a link: a message, as Slack would post it
+            post_message(self, line)
         else:
             raise ConsoleInputError(f"I don't know {verb!r}; type :help")
 

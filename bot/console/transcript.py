@@ -72,6 +72,10 @@ class Transcript:
             return f"[modal {verb}]\n{self._view(args['view'])}"
         if method == "views.publish":
             return f"[App Home]\n{self._view(args['view'])}"
+        if method == "chat.unfurl":
+            unfurls = args.get("unfurls") or {}
+            shown = [f"{url}\n{self._render(dict(u))}" for url, u in unfurls.items()]
+            return "\n".join(f"(link unfurled by RoomBot) {text}" for text in shown)
         return None
 
     def _response(self, args: dict[str, Any]) -> str | None:
@@ -110,4 +114,5 @@ _SHOWN = {
     "views.push",
     "views.update",
     "views.publish",
+    "chat.unfurl",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.console.form_input import ConsoleInputError
+from bot.console.steps import run_step
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,6 +22,10 @@ Console verbs:
                             duration=1h attendees=ben,cho channel=design pstn=on)
   :home                     open your RoomBot App Home
   :shortcut                 use the "Create room" shortcut
+  :step NAME field=value …  run a Workflow Builder step (create, invite, extend, delete), e.g.
+                            :step create title="Standup" duration=15m attendees=ben,cho
+                            :step extend room=#1 duration=30m    :step delete room=#1
+  a line with a link        is posted as a message; join links unfurl into the room's card
   :users                    list the demo users and channels
   :help                     this text;  :quit (or end of input) leaves"""
 
@@ -76,6 +81,7 @@ VERBS: dict[str, Callable[[ConsoleSession, str], None]] = {
     ":submit": lambda session, rest: session.submit(rest),
     ":home": _home,
     ":shortcut": _shortcut,
+    ":step": run_step,
     ":users": _users,
     ":help": lambda session, rest: print(HELP),
 }

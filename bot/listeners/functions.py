@@ -74,13 +74,9 @@ def _ack(ack: Ack) -> None:
 def _runner(
     callback_id: str, step: Step, services: Services, users: UserDirectory
 ) -> Callable[..., None]:
-    def run(
-        body: dict[str, Any],
-        inputs: dict[str, Any],
-        client: WebClient,
-        complete: Complete,
-        fail: Fail,
-    ) -> None:
+    def run(body: dict[str, Any], client: WebClient, complete: Complete, fail: Fail) -> None:
+        event = body.get("event") or {}
+        inputs = event.get("inputs") or {}
         notes: list[str] = []
         person = _run_by(inputs)
         if callback_id == "create_room":  # a scheduled workflow: its first presenter organizes
@@ -91,7 +87,7 @@ def _runner(
         try:
             it = _interaction(body, person, client, services, users, notes)
             with requested_via("workflow"):
-                outputs = step(it, inputs, body.get("event") or {})
+                outputs = step(it, inputs, event)
         except (RoomBotError, GrammarError) as error:
             reason = error.message if isinstance(error, RoomBotError) else str(error)
             log.info("step %s failed: %s", callback_id, reason)
