@@ -302,8 +302,16 @@ def test_each_steps_parameters_are_the_ones_its_code_reads_and_completes_with(
     role_lists = sorted(ROLE_INPUTS)
     assert inputs == {
         "create_room": sorted(
-            ["title", "start", "duration_minutes", "end", "channel_id", "pstn", "run_by"]
-            + role_lists
+            [
+                "title",
+                "start",
+                "duration_minutes",
+                "end",
+                "channel_id",
+                "pstn",
+                "run_by",
+                *role_lists,
+            ]
         ),
         "invite_to_room": ["role", "room", "run_by", "users"],
         "extend_room": ["duration_minutes", "room", "run_by"],
@@ -339,7 +347,7 @@ def test_the_real_app_handles_each_declared_step(
             "duration_minutes": 5,
             "run_by": {"id": ana, "secret": "s"},
         },
-        ana,  # fmt: skip
+        ana,
     )
     assert slack.event(execution.event()).status == HANDLED
 
@@ -347,8 +355,8 @@ def test_the_real_app_handles_each_declared_step(
 def test_the_real_app_does_not_handle_an_undeclared_step(
     slack: LocalSlack, standin: RunningStandin, manifest: dict[str, Any]
 ) -> None:
-    functions = {**manifest.get("functions", {}), "undeclared_step": {
-        "title": "x", "description": "x", "input_parameters": {}, "output_parameters": {}}}  # fmt: skip
+    undeclared = {"title": "x", "description": "x", "input_parameters": {}, "output_parameters": {}}
+    functions = {**manifest.get("functions", {}), "undeclared_step": undeclared}
     standin.workspace.adopt_manifest({**manifest, "functions": functions})
     ana = standin.workspace.user("ana").id
     execution = standin.start_function_execution("undeclared_step", {}, ana)
