@@ -77,14 +77,7 @@ def export_csv(it: Interaction, value: str, _respond: Respond) -> None:
     filters, _cursor = _clicked(value)
     trail, ws, actor = trail_of(it.services), it.requester.workspace, it.requester.actor
     rows = trail.export_rows(ws, actor, filters)
-    dm = it.client.conversations_open(users=it.requester.user_id)["channel"]["id"]
-    it.client.files_upload_v2(
-        channel=dm,
-        content=csv_text(rows),
-        filename=f"roombot-audit-{it.now:%Y%m%d-%H%M%S}.csv",
-        title="RoomBot audit trail",
-        initial_comment=f"The RoomBot audit trail, exported {slack_date(it.now)}.",
-    )
+    _send_csv(it, rows, "audit", "RoomBot audit trail", "The RoomBot audit trail")
     events = len(rows) - 1  # the header
     it.tell(export_sent_text(events, capped=events >= trail_of(it.services).export_cap))
 
@@ -95,15 +88,22 @@ def export_attendance(it: Interaction, value: str, _respond: Respond) -> None:
         raise ConfigurationError("The attendance record is not set up in this RoomBot.")
     ws, actor = it.requester.workspace, it.requester.actor
     rows = it.services.attendance.export_rows(ws, actor, filters)
+    _send_csv(it, rows, "attendance", "RoomBot call attendance", "Who was in which RoomBot call")
+    it.tell(attendance_sent_text(len(rows) - 1))
+
+
+def _send_csv(
+    it: Interaction, rows: list[tuple[str, ...]], kind: str, title: str, what: str
+) -> None:
+    """The rows as a CSV file in the asker's DM with RoomBot."""
     dm = it.client.conversations_open(users=it.requester.user_id)["channel"]["id"]
     it.client.files_upload_v2(
         channel=dm,
         content=csv_text(rows),
-        filename=f"roombot-attendance-{it.now:%Y%m%d-%H%M%S}.csv",
-        title="RoomBot call attendance",
-        initial_comment=f"Who was in which RoomBot call, exported {slack_date(it.now)}.",
+        filename=f"roombot-{kind}-{it.now:%Y%m%d-%H%M%S}.csv",
+        title=title,
+        initial_comment=f"{what}, exported {slack_date(it.now)}.",
     )
-    it.tell(attendance_sent_text(len(rows) - 1))
 
 
 def home_section(services: Services, requester: Requester) -> list[Json] | None:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from acs_emulator import RunningEmulator
 from bot.background.live_call_loop import LiveCallLoop
+from bot.services.container import Services
 from bot.services.domain import RoomDetails, RoomKey, Workspace
 from bot.web.events_hook import events_app
 from slack_standin import RunningStandin
@@ -31,32 +32,38 @@ PUBLIC = "https://roombot.example.com"
 SECRET = "eventgrid-secret-for-live-tests-01"
 
 
-class Live:
-    """The console's stack, RoomBot's webhook on its services, and a live-call loop posting to
-    the stand-in: events in, Slack out."""
+class Instance:
+    """One RoomBot instance's live-call parts on `services`: its Event Grid webhook (Flask's
+    test client) and its live-call loop, posting to the stand-in."""
 
-    def __init__(self, stack: Stack) -> None:
-        self.stack, self.standin = stack, stack.standin
-        services = stack.services
+    def __init__(self, services: Services, standin: RunningStandin) -> None:
         assert services.call_intake is not None
         assert services.call_sync is not None
-        team = self.standin.workspace.team_id
+        team = standin.workspace.team_id
         self.client: FlaskClient = events_app(
             services.call_intake, [SECRET], lambda ws: ws.team_id == team, self.wake
         ).test_client()
-        slack = WebClient(token=self.standin.bot_token, base_url=self.standin.base_url)
+        slack = WebClient(token=standin.bot_token, base_url=standin.base_url)
         self.loop = LiveCallLoop(
             services.call_sync,
             lambda _workspace: slack,
             services.join_links,
             clock=services.clock,
-            owner_id=f"test-{uuid.uuid4().hex[:6]}",
+            owner_id=f"instance-{uuid.uuid4().hex[:6]}",
             poll_seconds=0.2,
         )
-        self.call = f"call-{uuid.uuid4().hex[:8]}"
 
     def wake(self) -> None:
         self.loop.wake()
+
+
+class Live(Instance):
+    """The console's stack with one instance's live-call parts: events in, Slack out."""
+
+    def __init__(self, stack: Stack) -> None:
+        super().__init__(stack.services, stack.standin)
+        self.stack, self.standin = stack, stack.standin
+        self.call = f"call-{uuid.uuid4().hex[:8]}"
 
     def room(self, number: int = 1) -> RoomDetails:
         workspace = Workspace("", self.standin.workspace.team_id)

@@ -6,24 +6,19 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from acs_emulator import RunningEmulator
-from bot.background.live_call_loop import LiveCallLoop
 from bot.services.access import Actor
-from bot.services.container import Services
 from bot.services.domain import RoomKey, Workspace
-from bot.web.events_hook import events_app
 from slack_standin import RunningStandin
 from storage.engine import make_engine
-from tests.bot.calls.test_live_card import PUBLIC, SECRET, Live
+from tests.bot.calls.test_live_card import PUBLIC, SECRET, Instance, Live
 from tests.bot.listeners.conftest import console_stack
 from tests.support.calling_events import body
 from tests.support.slack_stack import Stack, make_services
@@ -39,28 +34,6 @@ def users(args: dict[str, Any]) -> list[dict[str, str]]:
     """`users` as slack_sdk sends it: a JSON-encoded list."""
     found = args["users"]
     return list(json.loads(found) if isinstance(found, str) else found)
-
-
-class Instance:
-    def __init__(self, services: Services, standin: RunningStandin) -> None:
-        assert services.call_intake is not None
-        assert services.call_sync is not None
-        team = standin.workspace.team_id
-        self.web = events_app(
-            services.call_intake, [SECRET], lambda ws: ws.team_id == team, self.wake
-        ).test_client()
-        slack = WebClient(token=standin.bot_token, base_url=standin.base_url)
-        self.loop = LiveCallLoop(
-            services.call_sync,
-            lambda _workspace: slack,
-            services.join_links,
-            clock=services.clock,
-            owner_id=f"instance-{uuid.uuid4().hex[:6]}",
-            poll_seconds=0.2,
-        )
-
-    def wake(self) -> None:
-        self.loop.wake()
 
 
 @pytest.fixture
@@ -83,7 +56,7 @@ def pair(
 
 
 def deliver(instance: Instance, event: dict[str, Any], answers: list[int]) -> None:
-    answer = instance.web.post(f"/acs/events?code={SECRET}", data=body(event))
+    answer = instance.client.post(f"/acs/events?code={SECRET}", data=body(event))
     answers.append(answer.status_code)
 
 

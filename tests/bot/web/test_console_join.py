@@ -6,31 +6,14 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from http.cookiejar import CookieJar
-from pathlib import Path
 from urllib.parse import urljoin
 
-import pytest
-
-from bot.app import assemble
-from bot.config import Settings
-from bot.run_modes.process import Options, Process, ProcessKind
-from slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from bot.run_modes.process import Process
+from slack_standin import RunningStandin
 from tests.slack_standin.signin_flow import choices, visit
 
 JOIN_LINK = re.compile(r"http://localhost:\d+/r/[\w-]{22}")
-
-
-@pytest.fixture
-def console(tmp_path: Path) -> Iterator[tuple[Process, RunningStandin]]:
-    with start_slack_standin(demo_workspace()) as standin:
-        settings = Settings(_env_file=None, roombot_data_dir=tmp_path / "data")  # type: ignore[call-arg]
-        process = assemble(settings, ProcessKind.CONSOLE, Options(standin=standin))
-        try:
-            yield process, standin
-        finally:
-            process.close()
 
 
 def join_link(process: Process, standin: RunningStandin) -> str:

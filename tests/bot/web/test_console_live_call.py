@@ -8,18 +8,13 @@ from __future__ import annotations
 import re
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.cookiejar import CookieJar
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-import pytest
-
-from bot.app import assemble
-from bot.config import Settings
-from bot.run_modes.process import Options, Process, ProcessKind
-from slack_standin import RunningStandin, demo_workspace, start_slack_standin
+from bot.run_modes.process import Process
+from slack_standin import RunningStandin
 from tests.bot.web.test_console_join import join_link, redirected
 from tests.bot.web.test_join_page_browser import expect
 from tests.slack_standin.signin_flow import choices, visit
@@ -28,17 +23,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext
 
     from bot.web.vendor import VendorBuild
-
-
-@pytest.fixture
-def console(tmp_path: Path) -> Iterator[tuple[Process, RunningStandin]]:
-    with start_slack_standin(demo_workspace()) as standin:
-        settings = Settings(_env_file=None, roombot_data_dir=tmp_path / "data")  # type: ignore[call-arg]
-        process = assemble(settings, ProcessKind.CONSOLE, Options(standin=standin))
-        try:
-            yield process, standin
-        finally:
-            process.close()
 
 
 def session_cookie(standin: RunningStandin, link: str, user: str) -> Any:
