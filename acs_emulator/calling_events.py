@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from acs_emulator.event_grid import event_envelope
+from acs_emulator.event_grid_schema import event_envelope
 from acs_emulator.timefmt import TICKS_PER_SECOND
 
 if TYPE_CHECKING:

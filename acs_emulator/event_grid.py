@@ -20,17 +20,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from acs_emulator.config import is_http_url
-from acs_emulator.timefmt import now_ticks, ticks_to_datetime
+from acs_emulator.event_grid_schema import SUBSCRIPTION_NAME, validation_event
+from acs_emulator.timefmt import now_ticks
 
 if TYPE_CHECKING:
     from acs_emulator.timefmt import Clock
 
-TOPIC = (
-    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/emulator"
-    "/providers/Microsoft.Communication/communicationServices/acs-emulator"
-)
-SUBSCRIPTION_NAME = "ROOMBOT-EMULATOR"  # Event Grid sends subscription names upper-cased
-VALIDATION_EVENT = "Microsoft.EventGrid.SubscriptionValidationEvent"
 BACKOFF_SECONDS = (0.2, 0.5, 1.0, 2.0, 5.0)  # then 5 s; Azure's 10 s..1 h is too slow locally
 MAX_ATTEMPTS = 10  # per event; about half a minute of trying
 NOT_RETRIED = frozenset({400, 401, 403, 404, 413})  # Event Grid drops these at once
@@ -227,39 +222,6 @@ class EventGridPublisher:
             webhook = self._webhook
             self._lock.wait_for(lambda: self._stopping or self._webhook != webhook, delay)
             return not self._stopping
-
-
-def event_envelope(
-    event_type: str, subject: str, data: dict[str, Any], ticks: int, data_version: str = "1.0"
-) -> dict[str, Any]:
-    """An Event Grid schema event from the emulated resource; `ticks` is its eventTime."""
-    return {
-        "id": str(uuid.uuid4()),
-        "topic": TOPIC,
-        "subject": subject,
-        "data": data,
-        "eventType": event_type,
-        "eventTime": event_time(ticks),
-        "dataVersion": data_version,
-        "metadataVersion": "1",
-    }
-
-
-def event_time(ticks: int) -> str:
-    """ISO 8601 UTC with seven fraction digits and "Z", as Event Grid prints it."""
-    whole = ticks_to_datetime(ticks).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{whole}.{ticks % 10_000_000:07d}Z"
-
-
-def validation_event(code: str, ticks: int) -> dict[str, Any]:
-    """What Event Grid sends a new webhook subscription. The validationUrl (manual validation
-    by GET) is not served: the emulator accepts only the synchronous answer."""
-    data = {
-        "validationCode": code,
-        "validationUrl": "https://acs-emulator.invalid/eventsubscriptions/"
-        f"{SUBSCRIPTION_NAME}/validate?id={code}",
-    }
-    return event_envelope(VALIDATION_EVENT, "", data, ticks, data_version="2")
 
 
 def shown(webhook: str) -> str:

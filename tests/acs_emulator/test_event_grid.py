@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from acs_emulator.event_grid import EventGridPublisher, event_envelope
+from acs_emulator.event_grid import EventGridPublisher
+from acs_emulator.event_grid_schema import event_envelope
 from acs_emulator.timefmt import now_ticks
 
 TYPE = "Microsoft.Communication.CallStarted"
