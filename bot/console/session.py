@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from bot.console.form_input import ConsoleInputError, state_values
-from bot.console.steps import post_message
 from bot.console.surfaces import find_surface
 from bot.console.transcript import Transcript
 
@@ -81,8 +80,8 @@ class ConsoleSession:
             self.command(line)
         elif verb in self._verbs:
             self._verbs[verb](self, rest.strip())
-        elif "://" in line:  # pasted text with a link: a message, as Slack would post it
-            post_message(self, line)
+        elif "://" in line and ":post" in self._verbs:  # pasted text with a link: a message
+            self._verbs[":post"](self, line)
         else:
             raise ConsoleInputError(f"I don't know {verb!r}; type :help")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.console.form_input import ConsoleInputError
-from bot.console.steps import run_step
+from bot.console.steps import post_message, run_step
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,7 +25,8 @@ Console verbs:
   :step NAME field=value …  run a Workflow Builder step (create, invite, extend, delete), e.g.
                             :step create title="Standup" duration=15m attendees=ben,cho
                             :step extend room=#1 duration=30m    :step delete room=#1
-  a line with a link        is posted as a message; join links unfurl into the room's card
+  :post TEXT                post a message as you (a line with a link is posted as one too);
+                            RoomBot's join links in it unfurl into the room's compact card
   :users                    list the demo users and channels
   :help                     this text;  :quit (or end of input) leaves"""
 
@@ -82,6 +83,7 @@ VERBS: dict[str, Callable[[ConsoleSession, str], None]] = {
     ":home": _home,
     ":shortcut": _shortcut,
     ":step": run_step,
+    ":post": post_message,
     ":users": _users,
     ":help": lambda session, rest: print(HELP),
 }
