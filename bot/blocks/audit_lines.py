@@ -25,12 +25,15 @@ _OUTCOME_MARK: Final = {
     Outcome.FAILED: ":x:",
 }
 _DATE: Final = "{date_short} {time}"
-_NOT_SHOWN: Final = frozenset({"acs_id"})  # long and only useful in the CSV, which has it
+# acs_id: long and only useful in the CSV, which has it; via: said after the actor instead
+_NOT_SHOWN: Final = frozenset({"acs_id", "via"})
 
 
 def event_line(event: AuditEvent) -> str:
     """`✅ Nov 22 09:00 · @ana · room.extended · #12 · window … → …`"""
     who = mention(event.actor_id) if event.actor_id else "RoomBot"
+    if (event.detail or {}).get("via") == "workflow":
+        who += " via workflow"
     room = f" · #{event.room_number}" if event.room_number is not None else ""
     head = f"{_OUTCOME_MARK[event.outcome]} {slack_date(event.at, _DATE)} · {who}"
     head += f" · `{escape(event.action)}`{room}"

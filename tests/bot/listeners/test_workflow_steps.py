@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from acs_emulator import RunningEmulator
+from bot.blocks.audit_lines import event_line
 from bot.services.access import Actor
 from bot.services.domain import Role, RoomKey, Workspace
 from slack_standin import RunningStandin
@@ -104,6 +105,7 @@ def test_create_room_makes_the_room_posts_its_card_and_outputs_it(steps: Stack) 
     assert [(e.actor_id, (e.detail or {}).get("via")) for e in created] == [
         (uid(steps, "ana"), "workflow")
     ]
+    assert f"<@{uid(steps, 'ana')}> via workflow · `room.created` · #1" in event_line(created[0])
 
 
 def test_a_scheduled_create_is_organized_by_its_first_presenter(steps: Stack) -> None:
