@@ -192,6 +192,7 @@ def test_a_burst_of_fifty_joins_is_one_card_update_a_second(live: Live) -> None:
     live.send("started")
     live.send("added", "ana")
     live.until(lambda: "1 in the call" in live.card_text())
+    began = time.monotonic()
     for index in range(50):
         live.send(
             "added",
@@ -199,10 +200,12 @@ def test_a_burst_of_fifty_joins_is_one_card_update_a_second(live: Live) -> None:
             participant_id=f"g{index}",
             name=f"Guest {index}",
         )
+    sending = time.monotonic() - began  # ~0.5 s; longer on a loaded machine
     live.until(lambda: "51 in the call" in live.card_text())
     stamps = live.updates()
     gaps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
-    assert len(stamps) <= 4, stamps
+    # The first join's update, then at most one a second while the burst arrives, and the last.
+    assert len(stamps) <= 3 + int(sending), (stamps, sending)
     assert all(gap >= 0.95 for gap in gaps), gaps
 
 
