@@ -16,10 +16,11 @@ import hmac
 import logging
 from typing import TYPE_CHECKING, Final
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 
 from bot.services.calls.event_grid import BadDelivery, parse_delivery
 from bot.services.errors import StoreUnavailable
+from bot.web.answers import json_answer
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -54,7 +55,7 @@ def events_app(
     def abuse_protection() -> Response:
         """CloudEvents' handshake: say which origin may deliver here."""
         if not allowed():
-            return _answer(401, error="unauthorized")
+            return json_answer(401, error="unauthorized")
         response = Response(status=200)
         origin = request.headers.get("WebHook-Request-Origin")
         if origin:
@@ -66,20 +67,20 @@ def events_app(
     def deliver() -> Response:
         if not allowed():
             log.warning("Event Grid webhook: a delivery without the right code was refused")
-            return _answer(401, error="unauthorized")
+            return json_answer(401, error="unauthorized")
         try:
             delivery = parse_delivery(request.get_data(), request.content_type)
         except BadDelivery as exc:
             log.warning("Event Grid webhook: unreadable delivery: %s", str(exc)[:200])
-            return _answer(400, error="bad_request")
+            return json_answer(400, error="bad_request")
         if delivery.validation is not None:
             log.info("Event Grid subscription validated")
-            return _answer(200, validationResponse=delivery.validation.code)
+            return json_answer(200, validationResponse=delivery.validation.code)
         try:
             taken = intake.take(delivery.events, installed)
         except StoreUnavailable:
             log.warning("Event Grid webhook: database unavailable, Event Grid will retry")
-            return _answer(503, error="unavailable")
+            return json_answer(503, error="unavailable")
         if taken.applied:
             wake()
         log.info(
@@ -89,17 +90,10 @@ def events_app(
             taken.ignored,
             delivery.skipped,
         )
-        return _answer(200, applied=taken.applied, repeats=taken.repeats, ignored=taken.ignored)
+        return json_answer(200, applied=taken.applied, repeats=taken.repeats, ignored=taken.ignored)
 
     @app.errorhandler(413)
     def too_large(_error: Exception) -> Response:
-        return _answer(413, error="too_large")
+        return json_answer(413, error="too_large")
 
     return app
-
-
-def _answer(status: int, **body: object) -> Response:
-    response = jsonify(body)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -12,11 +12,12 @@ import logging
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 
 from bot.services.domain import Workspace
 from bot.services.join_passes import PassRefused
 from bot.services.joining import Joiner, JoinRefused, Refusal
+from bot.web.answers import json_answer
 from bot.web.sessions import CSRF_HEADER, SESSION_COOKIE, SESSION_SECONDS, set_cookie
 from bot.web.signin import START_PATH
 
@@ -105,10 +106,3 @@ def _grant(grant: JoinGrant, session: Session) -> dict[str, Any]:
         "validFrom": room.valid_from.isoformat(),
         "validUntil": room.valid_until.isoformat(),
     }
-
-
-def json_answer(status: int, **body: Any) -> Response:
-    response = jsonify(body)
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -19,9 +19,9 @@ from bot.services.domain import RoomState
 from bot.services.errors import RoomBotError
 from bot.services.joining import JoinRefused
 from bot.web import join_api
+from bot.web.answers import json_answer
 from bot.web.calendar import room_event
 from bot.web.compressed import accepts_gzip
-from bot.web.join_api import json_answer
 from bot.web.security import new_nonce, page_headers
 from bot.web.sessions import (
     SESSION_COOKIE,
