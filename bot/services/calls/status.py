@@ -15,10 +15,17 @@ if TYPE_CHECKING:
     from storage.models import CallAttendeeRow, RoomCallRow
 
 
+def in_call(call: RoomCallRow, attendees: Sequence[CallAttendeeRow]) -> list[CallAttendeeRow]:
+    """Who is in the call now (joined, not left, the call not over), in the order they joined."""
+    if call.ended_at is not None:
+        return []
+    here = [a for a in attendees if a.joined_at is not None and a.left_at is None]
+    return sorted(here, key=lambda a: (a.joined_at, a.id or 0))
+
+
 def to_status(call: RoomCallRow, attendees: Sequence[CallAttendeeRow]) -> CallStatus:
     came = [a for a in attendees if a.joined_at is not None]
-    here = [] if call.ended_at is not None else [a for a in came if a.left_at is None]
-    here.sort(key=lambda a: (a.joined_at, a.id or 0))
+    here = in_call(call, attendees)
     users = tuple(dict.fromkeys(a.slack_user_id for a in here if a.slack_user_id))
     return CallStatus(
         started_at=call.started_at,

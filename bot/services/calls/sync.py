@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.services.calls.intake import CARD_INTERVAL, slack_user_of
-from bot.services.calls.status import to_status
+from bot.services.calls.status import in_call, to_status
 from bot.services.details import to_details
 from bot.services.domain import Workspace
 from bot.services.uow import unit_of_work
@@ -140,14 +140,16 @@ def _to_sync(session: Session, call: RoomCallRow) -> CallToSync | None:
     )
     if row is None:
         return None
-    attendees = repo.list_attendees(session, call_id=call.id)
     members = room_repo.list_members(session, room_id=call.room_id)
+    # The card shows the room's latest call (this one, mostly); an older call is only told to
+    # its Slack call.
     latest = repo.latest_calls(session, room_ids=[call.room_id]).get(call.room_id)
-    # The card shows the room's latest call; an older call is only told to its Slack call.
-    shown = latest if latest is not None else (call, attendees)
-    room = to_details(workspace, row, members, to_status(*shown))
-    ended = call.ended_at is not None
-    here = [a for a in attendees if a.joined_at is not None and a.left_at is None and not ended]
+    if latest is not None and latest[0].id == call.id:
+        attendees = latest[1]
+    else:
+        attendees = repo.list_attendees(session, call_id=call.id)
+    room = to_details(workspace, row, members, to_status(*(latest or (call, attendees))))
+    here = in_call(call, attendees)
     gone = [a for a in attendees if a.in_slack_call and a not in here]
     starter = slack_user_of(session, workspace, call.started_by) if call.started_by else None
     return CallToSync(
