@@ -58,7 +58,7 @@ def step_inputs(session: ConsoleSession, given: str) -> dict[str, Any]:
         if not sep:
             raise ConsoleInputError(f"expected field=value, got {word!r}")
         if field in PEOPLE:
-            inputs[field] = [_user(session, name) for name in value.split(",") if name]
+            inputs[field] = [demo_user(session, name) for name in value.split(",") if name]
         elif field in TIMES:
             moment = parse_time(value, now=datetime.now(UTC), tz=tz)
             if moment is None:
@@ -67,7 +67,7 @@ def step_inputs(session: ConsoleSession, given: str) -> dict[str, Any]:
         elif field in {"duration", "minutes", "duration_minutes"}:
             inputs["duration_minutes"] = _minutes(value)
         elif field in {"channel", "channel_id"}:
-            inputs["channel_id"] = _channel(session, value)
+            inputs["channel_id"] = demo_channel(session, value)
         elif field == "pstn":
             inputs["pstn"] = value.lower() in YES
         else:
@@ -82,14 +82,16 @@ def post_message(session: ConsoleSession, line: str) -> None:
     print(f"(you posted in #{session.workspace.channels[session.channel].name} as @{name})")
 
 
-def _user(session: ConsoleSession, name: str) -> str:
+def demo_user(session: ConsoleSession, name: str) -> str:
+    """The id of the demo user `name` (`ben` or `@ben`), or a console error saying so."""
     try:
         return session.workspace.user(name.lstrip("@")).id
     except KeyError:
         raise ConsoleInputError(f"no demo user called {name!r}; try :users") from None
 
 
-def _channel(session: ConsoleSession, name: str) -> str:
+def demo_channel(session: ConsoleSession, name: str) -> str:
+    """The id of the demo channel `name` (`design` or `#design`), or a console error."""
     try:
         return session.workspace.channel(name.lstrip("#")).id
     except KeyError:

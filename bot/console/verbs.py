@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.console.form_input import ConsoleInputError
-from bot.console.steps import post_message, run_step
+from bot.console.steps import demo_channel, demo_user, post_message, run_step
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,18 +31,12 @@ Console verbs:
 
 
 def _as(session: ConsoleSession, rest: str) -> None:
-    try:
-        session.user = session.workspace.user(rest.lstrip("@")).id
-    except KeyError:
-        raise ConsoleInputError(f"no demo user called {rest!r}; try :users") from None
+    session.user = demo_user(session, rest)
     print(f"(console) you are now @{session.workspace.users[session.user].name}")
 
 
 def _in(session: ConsoleSession, rest: str) -> None:
-    try:
-        session.channel = session.workspace.channel(rest.lstrip("#")).id
-    except KeyError:
-        raise ConsoleInputError(f"no channel called {rest!r}; try :users") from None
+    session.channel = demo_channel(session, rest)
     print(f"(console) you are now in #{session.workspace.channels[session.channel].name}")
 
 
